@@ -1,0 +1,19 @@
+/**
+ * The closed set of error codes the pipeline raises. Every failure that crosses a module
+ * boundary carries one of these, so logs and alerts can be keyed on it.
+ */
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'BROKER_UNREACHABLE',
+  'TOPIC_SETUP_FAILED',
+  'PRODUCE_FAILED',
+  'TRANSACTION_FAILED',
+  'PRODUCER_FENCED',
+  'STATE_RESTORE_FAILED',
+  'INPUT_UNREADABLE',
+  'SHUTDOWN_TIMEOUT',
+  'TIMEOUT',
+  'UNEXPECTED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,75 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, Producer, ProducerConfig } from 'kafkajs';
+import { uniqueName } from './unique-name';
+
+/**
+ * A kafkajs client for one test file that owns cleanup: every admin, producer and consumer it
+ * hands out is disconnected by `close()`, and every topic made with `createTopic` is deleted.
+ */
+export class TestKafka {
+  readonly kafka: Kafka;
+  readonly brokers: readonly string[];
+  private readonly clients: Array<Admin | Producer | Consumer> = [];
+  private readonly topics: string[] = [];
+  private adminClient: Admin | undefined;
+
+  constructor(brokers: readonly string[] = TestKafka.brokersFromEnv()) {
+    this.brokers = brokers;
+    this.kafka = new Kafka({ clientId: uniqueName('test'), brokers: [...brokers], logLevel: logLevel.ERROR });
+  }
+
+  /** The broker the jest global setup started (or the one KAFKA_BROKERS names). */
+  static brokersFromEnv(): string[] {
+    const value = process.env['KAFKA_BROKERS'];
+    if (!value) throw new Error('KAFKA_BROKERS is not set: run integration tests through jest (the global setup starts a broker)');
+    return value.split(',').map((b) => b.trim());
+  }
+
+  async admin(): Promise<Admin> {
+    if (this.adminClient === undefined) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.clients.push(admin);
+      this.adminClient = admin;
+    }
+    return this.adminClient;
+  }
+
+  async producer(config?: ProducerConfig): Promise<Producer> {
+    const producer = this.kafka.producer(config);
+    await producer.connect();
+    this.clients.push(producer);
+    return producer;
+  }
+
+  consumer(config: Partial<ConsumerConfig> = {}): Consumer {
+    const consumer = this.kafka.consumer({ groupId: uniqueName('group'), maxWaitTimeInMs: 100, ...config });
+    this.clients.push(consumer);
+    return consumer;
+  }
+
+  /** Creates a uniquely named topic, waiting for its leaders; deleted again by `close()`. */
+  async createTopic(prefix: string, partitions = 1, configs: Readonly<Record<string, string>> = {}): Promise<string> {
+    const topic = uniqueName(prefix);
+    const admin = await this.admin();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
+    });
+    this.topics.push(topic);
+    return topic;
+  }
+
+  /** Registers a topic made elsewhere (e.g. by the code under test) for deletion. */
+  own(topic: string): string {
+    this.topics.push(topic);
+    return topic;
+  }
+
+  async close(): Promise<void> {
+    if (this.topics.length > 0 && this.adminClient !== undefined) {
+      await this.adminClient.deleteTopics({ topics: this.topics });
+    }
+    await Promise.allSettled(this.clients.reverse().map((c) => c.disconnect()));
+  }
+}

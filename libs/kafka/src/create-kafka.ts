@@ -1,0 +1,69 @@
+import type { KafkaSettings } from '@login-stream/config';
+import type { Logger } from '@login-stream/logger';
+import { Kafka, logLevel } from 'kafkajs';
+import type { LogEntry, SASLOptions } from 'kafkajs';
+
+const PINO_LEVEL: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
+  [logLevel.NOTHING]: undefined,
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs' own log lines into the service's pino logger as `component: kafkajs`. */
+export function kafkaLogCreator(logger: Logger) {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const pinoLevel = PINO_LEVEL[level];
+      if (pinoLevel === undefined) return;
+      const { message, timestamp: _kafkajsTime, logger: _name, ...context } = log;
+      kafkaLogger[pinoLevel](context, message);
+    };
+}
+
+function toKafkaLogLevel(logger: Logger): logLevel {
+  switch (logger.level) {
+    case 'debug':
+    case 'trace':
+      return logLevel.DEBUG;
+    case 'info':
+      return logLevel.INFO;
+    case 'warn':
+      return logLevel.WARN;
+    case 'silent':
+      return logLevel.NOTHING;
+    default:
+      return logLevel.ERROR;
+  }
+}
+
+function toSasl(settings: KafkaSettings): SASLOptions | undefined {
+  const { sasl } = settings;
+  if (sasl === undefined) return undefined;
+  const { username, password } = sasl;
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username, password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username, password };
+  }
+}
+
+/** One kafkajs client per process, configured from the shared settings. */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const sasl = toSasl(settings);
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    ssl: settings.ssl === false ? false : { ...settings.ssl },
+    ...(sasl !== undefined && { sasl }),
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    logLevel: toKafkaLogLevel(logger),
+    logCreator: kafkaLogCreator(logger),
+  });
+}

@@ -1,0 +1,5 @@
+export { createKafka, kafkaLogCreator } from './create-kafka';
+export { ensureTopics } from './ensure-topics';
+export type { EnsureTopicsOptions, TopicSpec } from './ensure-topics';
+export { trapShutdownSignals } from './graceful-shutdown';
+export type { ShutdownOptions } from './graceful-shutdown';

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { REJECTION_CODES } from './rejection-codes';
+
+/**
+ * A dead letter keeps the rejected record's key and value bytes untouched (non-JSON and
+ * non-UTF-8 included) and explains itself in headers, the Kafka Connect DLQ convention:
+ * any consumer can re-drive the value as it came.
+ */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'dlq.reason',
+  errors: 'dlq.errors',
+  sourceTopic: 'dlq.source.topic',
+  sourcePartition: 'dlq.source.partition',
+  sourceOffset: 'dlq.source.offset',
+  failedAt: 'dlq.failed_at',
+} as const;
+
+const rejectionSchema = z.object({
+  code: z.enum(REJECTION_CODES),
+  field: z.string().optional(),
+  message: z.string(),
+});
+
+export const deadLetterInfoSchema = z.object({
+  /** The first failed rule's code, for grouping. */
+  reason: z.enum(REJECTION_CODES),
+  /** Every failed rule. */
+  errors: z.array(rejectionSchema).min(1),
+  sourceTopic: z.string().min(1),
+  sourcePartition: z.number().int().nonnegative(),
+  sourceOffset: z.string().regex(/^\d+$/),
+  failedAt: z.iso.datetime(),
+});
+
+export type DeadLetterInfo = z.infer<typeof deadLetterInfoSchema>;
+
+type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+
+export function encodeDeadLetterHeaders(info: DeadLetterInfo): Record<string, string> {
+  return {
+    [DEAD_LETTER_HEADERS.reason]: info.reason,
+    [DEAD_LETTER_HEADERS.errors]: JSON.stringify(info.errors),
+    [DEAD_LETTER_HEADERS.sourceTopic]: info.sourceTopic,
+    [DEAD_LETTER_HEADERS.sourcePartition]: String(info.sourcePartition),
+    [DEAD_LETTER_HEADERS.sourceOffset]: info.sourceOffset,
+    [DEAD_LETTER_HEADERS.failedAt]: info.failedAt,
+  };
+}
+
+function text(value: HeaderValue): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value;
+  return single === undefined ? undefined : single.toString();
+}
+
+/** Reads the headers of a DLQ record back into a checked `DeadLetterInfo`. */
+export function decodeDeadLetterHeaders(headers: Readonly<Record<string, HeaderValue>> | undefined): DeadLetterInfo {
+  const h = headers ?? {};
+  const errors = text(h[DEAD_LETTER_HEADERS.errors]);
+  const partition = text(h[DEAD_LETTER_HEADERS.sourcePartition]);
+  return deadLetterInfoSchema.parse({
+    reason: text(h[DEAD_LETTER_HEADERS.reason]),
+    errors: errors === undefined ? undefined : (JSON.parse(errors) as unknown),
+    sourceTopic: text(h[DEAD_LETTER_HEADERS.sourceTopic]),
+    sourcePartition: partition === undefined ? undefined : Number(partition),
+    sourceOffset: text(h[DEAD_LETTER_HEADERS.sourceOffset]),
+    failedAt: text(h[DEAD_LETTER_HEADERS.failedAt]),
+  });
+}

@@ -1,0 +1,16 @@
+export { LOGIN_FIELDS, rawLoginSchema } from './raw-login';
+export type { LoginField, RawLogin } from './raw-login';
+export { REJECTION_CODES } from './rejection-codes';
+export type { Rejection, RejectionCode } from './rejection-codes';
+export { DEFAULT_LOGIN_RULES } from './login-rules';
+export type { LoginRules } from './login-rules';
+export { parseEventTime } from './event-time';
+export type { EventTimeResult } from './event-time';
+export { createLoginValidator } from './login-validation';
+export type { LoginValidation, NormalizedLogin } from './login-validation';
+export { processedLoginSchema } from './processed-login';
+export type { ProcessedLogin } from './processed-login';
+export { userSummarySchema } from './user-summary';
+export type { UserSummary } from './user-summary';
+export { DEAD_LETTER_HEADERS, deadLetterInfoSchema, encodeDeadLetterHeaders, decodeDeadLetterHeaders } from './dead-letter';
+export type { DeadLetterInfo } from './dead-letter';

@@ -1,0 +1,134 @@
+import { isIP } from 'node:net';
+import semver from 'semver';
+import { z } from 'zod';
+import { parseEventTime } from './event-time';
+import type { LoginRules } from './login-rules';
+import type { LoginField } from './raw-login';
+import type { Rejection, RejectionCode } from './rejection-codes';
+
+/** A valid login after normalization; unknown input fields ride along untouched. */
+export interface NormalizedLogin {
+  readonly user_id: string;
+  readonly app_version?: string;
+  /** Canonical spelling from the rules' supported device types. */
+  readonly device_type?: string;
+  readonly ip?: string;
+  /** Upper case. */
+  readonly locale?: string;
+  readonly device_id?: string;
+  /** As received. */
+  readonly timestamp: number | string;
+  /** Event time as ISO-8601 UTC. */
+  readonly event_time: string;
+  readonly event_time_ms: number;
+  readonly [extra: string]: unknown;
+}
+
+export type LoginValidation =
+  | { readonly ok: true; readonly login: NormalizedLogin }
+  | { readonly ok: false; readonly rejections: readonly Rejection[] };
+
+const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
+
+/** A zod check that fails with one of our rejection codes and a message built from the value. */
+function rule<T>(reason: RejectionCode, holds: (value: T) => boolean, describe: (value: T) => string) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    if (!holds(value)) ctx.addIssue({ code: 'custom', message: describe(value), params: { reason } });
+  };
+}
+
+const preview = (v: unknown) => String(v).slice(0, 64);
+
+// Accepts MAJOR.MINOR.PATCH (and MAJOR.MINOR), so "2.10.0" compares as a version.
+function toVersion(value: string): string | null {
+  const padded = /^\d+\.\d+$/.test(value) ? `${value}.0` : value;
+  return semver.valid(padded);
+}
+
+function buildSchema(rules: LoginRules, clock: () => number) {
+  // The key and the event time are never optional: nothing downstream works without them.
+  const required = new Set<LoginField>([...rules.requiredFields, 'user_id', 'timestamp']);
+  const canonicalDevice = new Map(rules.supportedDeviceTypes.map((d) => [d.toLowerCase(), d]));
+  const minVersion = toVersion(rules.minAppVersion);
+  if (minVersion === null) throw new Error(`minimum app version "${rules.minAppVersion}" is not a version`);
+
+  const nonEmpty = z.string().trim().min(1);
+  const fields = {
+    user_id: nonEmpty.max(256),
+    device_id: nonEmpty.max(256),
+    app_version: nonEmpty.superRefine((v, ctx) => {
+      const version = toVersion(v);
+      if (version === null) {
+        ctx.addIssue({ code: 'custom', message: `app_version "${preview(v)}" is not a version`, params: { reason: 'INVALID_APP_VERSION' } });
+      } else if (semver.lt(version, minVersion)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `app_version ${v} is below the minimum ${rules.minAppVersion}`,
+          params: { reason: 'APP_VERSION_TOO_OLD' },
+        });
+      }
+    }),
+    device_type: nonEmpty
+      .superRefine(
+        rule<string>(
+          'UNSUPPORTED_DEVICE_TYPE',
+          (v) => canonicalDevice.has(v.toLowerCase()),
+          (v) => `device_type "${preview(v)}" is not one of ${rules.supportedDeviceTypes.join(', ')}`,
+        ),
+      )
+      .transform((v) => canonicalDevice.get(v.toLowerCase()) ?? v),
+    ip: nonEmpty.superRefine(
+      rule<string>('INVALID_IP', (v) => isIP(v) !== 0, (v) => `ip "${preview(v)}" is not an IPv4 or IPv6 address`),
+    ),
+    locale: nonEmpty
+      .superRefine(rule<string>('INVALID_LOCALE', (v) => LOCALE.test(v), (v) => `locale "${preview(v)}" is not a locale code`))
+      .transform((v) => v.toUpperCase()),
+    timestamp: z.unknown().transform((v, ctx) => {
+      const parsed = parseEventTime(v, clock(), rules.maxFutureSkewMs);
+      if (parsed.ok) return { original: v as number | string, ms: parsed.ms };
+      ctx.addIssue({ code: 'custom', message: parsed.rejection.message, params: { reason: parsed.rejection.code } });
+      return z.NEVER;
+    }),
+  };
+
+  const shape = Object.fromEntries(
+    Object.entries(fields).map(([name, schema]) => [name, required.has(name as LoginField) ? schema : schema.optional()]),
+  ) as typeof fields;
+
+  return z.looseObject(shape).transform(({ timestamp, ...rest }): NormalizedLogin => ({
+    ...rest,
+    timestamp: timestamp.original,
+    event_time: new Date(timestamp.ms).toISOString(),
+    event_time_ms: timestamp.ms,
+  }));
+}
+
+function toRejection(issue: z.core.$ZodIssue, input: Readonly<Record<string, unknown>>): Rejection {
+  const field = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+  if (field === undefined) return { code: 'NOT_AN_OBJECT', message: issue.message };
+  const value = input[field];
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    return { code: 'MISSING_FIELD', field, message: `${field} is missing` };
+  }
+  const reason = issue.code === 'custom' ? (issue.params?.['reason'] as RejectionCode | undefined) : undefined;
+  if (reason !== undefined) return { code: reason, field, message: issue.message };
+  return { code: 'INVALID_FIELD_TYPE', field, message: `${field}: ${issue.message}` };
+}
+
+/**
+ * Builds the validator for raw logins under the given rules. Every failed rule is reported,
+ * not just the first, so a dead letter explains itself completely.
+ */
+export function createLoginValidator(rules: LoginRules, clock: () => number = Date.now): (input: unknown) => LoginValidation {
+  const schema = buildSchema(rules, clock);
+  return (input) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      const kind = Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input;
+      return { ok: false, rejections: [{ code: 'NOT_AN_OBJECT', message: `expected a JSON object, got ${kind}` }] };
+    }
+    const record = input as Record<string, unknown>;
+    const result = schema.safeParse(record);
+    if (result.success) return { ok: true, login: result.data };
+    return { ok: false, rejections: result.error.issues.map((issue) => toRejection(issue, record)) };
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Why a raw login was dead-lettered. A closed set: dashboards and alerts group on it.
+ * A rejection may also name the field it is about.
+ */
+export const REJECTION_CODES = [
+  'NOT_UTF8',
+  'NOT_JSON',
+  'NOT_AN_OBJECT',
+  'MISSING_FIELD',
+  'INVALID_FIELD_TYPE',
+  'INVALID_TIMESTAMP',
+  'TIMESTAMP_OUT_OF_RANGE',
+  'INVALID_IP',
+  'UNSUPPORTED_DEVICE_TYPE',
+  'INVALID_APP_VERSION',
+  'APP_VERSION_TOO_OLD',
+  'INVALID_LOCALE',
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export interface Rejection {
+  readonly code: RejectionCode;
+  /** The raw field at fault, when the rule is about one field. */
+  readonly field?: string;
+  /** For people reading the DLQ. */
+  readonly message: string;
+}
