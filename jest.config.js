@@ -8,7 +8,7 @@ const shared = {
   moduleNameMapper: {
     '^@login-stream/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
-  roots: ['<rootDir>/libs', '<rootDir>/services'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools'],
 };
 
 /** @type {import('jest').Config} */

@@ -3,3 +3,4 @@ export { ensureTopics } from './ensure-topics';
 export type { EnsureTopicsOptions, TopicSpec } from './ensure-topics';
 export { trapShutdownSignals } from './graceful-shutdown';
 export type { ShutdownOptions } from './graceful-shutdown';
+export { pipelineTopicSpecs } from './pipeline-topics';

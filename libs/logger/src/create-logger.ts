@@ -5,8 +5,8 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   readonly service: string;
   readonly level?: LevelWithSilent;
-  /** Where NDJSON goes; stdout unless a test captures it. */
-  readonly destination?: pino.DestinationStream;
+  /** Where NDJSON goes: a file descriptor (1 = stdout, the default; 2 = stderr) or a stream a test captures. */
+  readonly destination?: pino.DestinationStream | 1 | 2;
 }
 
 /** NDJSON to stdout, `err` serialized with its code and cause, one `service` field on every line. */
@@ -19,6 +19,6 @@ export function createLogger(options: LoggerOptions): Logger {
       serializers: { err: pino.stdSerializers.errWithCause },
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    typeof options.destination === 'object' ? options.destination : pino.destination({ dest: options.destination ?? 1, sync: false }),
   );
 }

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
+import { createKafka, ensureTopics, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
+import { startBroker, uniqueName } from '@login-stream/kafka-testing';
+import { createLogger } from '@login-stream/logger';
+import { loadDemoConfig } from './demo-config';
+import { startFlowMonitor } from './flow-monitor';
+import { renderFlow } from './render-flow';
+import { startService } from './service-process';
+
+const REPO = path.resolve(__dirname, '../../..');
+const PROCESSOR = path.join(REPO, 'services/login-processor/dist/main.js');
+const PRODUCER = path.join(REPO, 'services/producer/dist/main.js');
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  // The demo's own log lines go to stderr; stdout belongs to the live view.
+  const logger = createLogger({ service: 'demo', level: 'info', destination: 2 });
+  const demo = loadDemoConfig(process.env);
+
+  const broker = await startBroker();
+  logger.info({ kind: broker.kind, bootstrapServers: broker.bootstrapServers }, 'broker ready');
+  const env = { ...process.env, KAFKA_BROKERS: broker.bootstrapServers };
+  const config = loadPipelineConfig(env);
+
+  const kafka = createKafka(config.kafka, logger.child({ level: 'warn' }));
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, pipelineTopicSpecs(config), { logger });
+  await admin.disconnect();
+
+  const logDir = path.join(REPO, '.kafka-local', 'demo-logs');
+  mkdirSync(logDir, { recursive: true });
+  const processor = startService('login-processor', PROCESSOR, [], env, path.join(logDir, 'login-processor.log'));
+  const producer = startService(
+    'producer',
+    PRODUCER,
+    ['generate', '--rate', String(demo.rate), '--bad-share', String(demo.badPercent / 100)],
+    env,
+    path.join(logDir, 'producer.log'),
+  );
+  logger.info({ logDir }, 'services started; their logs are in logDir');
+
+  const monitor = await startFlowMonitor(kafka, config.topics, uniqueName('demo-monitor'));
+  const tty = process.stdout.isTTY;
+  const draw = (): void => {
+    const snapshot = monitor.stats.snapshot(Date.now());
+    // On a terminal redraw in place; elsewhere append one JSON line per refresh.
+    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFlow(snapshot, config.topics).join('\n')}\n`);
+    else process.stdout.write(`${JSON.stringify(snapshot)}\n`);
+  };
+  const timer = setInterval(draw, demo.refreshMs);
+
+  const failed = (name: string) => (code: number | string) => {
+    if (!stopping) logger.error({ service: name, code }, 'a service exited on its own; Ctrl-C to stop the demo');
+  };
+  let stopping = false;
+  void processor.exited.then(failed(processor.name));
+  void producer.exited.then(failed(producer.name));
+
+  trapShutdownSignals({
+    logger,
+    timeoutMs: 30_000,
+    shutdown: async () => {
+      stopping = true;
+      clearInterval(timer);
+      // Producer first so the processor can drain what was sent before it stops.
+      const producerExit = await producer.stop('SIGINT', 12_000);
+      const processorExit = await processor.stop('SIGTERM', 12_000);
+      draw();
+      logger.info({ producerExit, processorExit }, 'services stopped');
+      await monitor.stop();
+      await broker.stop();
+    },
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
