@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { collectMessages } from './collect-messages';
-import { isPortFree, startLocalBroker, type LocalBroker } from './local-broker';
+import { startLocalBroker, type LocalBroker } from './local-broker';
+import { isPortFree } from './ports';
 import { TestKafka } from './test-kafka';
 import { uniqueName } from './unique-name';
 

@@ -1,5 +1,5 @@
 import { rm, rmdir } from 'node:fs/promises';
-import { stopBrokerProcess } from '../local-broker';
+import { stopBrokerProcess } from '../broker-process';
 import { LOCAL_DIR, STATE_FILE, readLocalBrokerState, type LocalBrokerState } from './kafka-up';
 
 /** Stops the broker `kafka:up` started and deletes its data; resolves with what was stopped. */

@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isBrokerProcess, isPortFree, startLocalBroker, stopBrokerProcess } from '../local-broker';
+import { isBrokerProcess, stopBrokerProcess } from '../broker-process';
+import { startLocalBroker } from '../local-broker';
+import { isPortFree } from '../ports';
 
 /** The repo's gitignored scratch directory (src/cli and dist/cli sit at the same depth). */
 export const LOCAL_DIR = path.resolve(__dirname, '../../../../.kafka-local');

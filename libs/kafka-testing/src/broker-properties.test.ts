@@ -1,4 +1,4 @@
-import { randomClusterId, renderLog4jProperties, renderServerProperties } from './local-broker';
+import { randomClusterId, renderLog4jProperties, renderServerProperties } from './broker-properties';
 
 function parse(properties: string): Map<string, string> {
   return new Map(
