@@ -1,0 +1,122 @@
+import { LoginStreamError } from '@login-stream/errors';
+
+export interface SinkMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer;
+}
+
+/** Sends one batch and resolves once the broker acknowledged all of it. */
+export type SendBatch = (messages: SinkMessage[]) => Promise<void>;
+
+export interface BatchingSinkOptions {
+  /** Messages per send. */
+  readonly batchMessages: number;
+  /**
+   * Bytes (keys and values) per send. The broker limits a record batch per partition to
+   * message.max.bytes (1 MB by default); staying under it for the whole send keeps every
+   * partition's share under it too.
+   */
+  readonly batchBytes: number;
+  /** Batches sent or queued to be; the push completing a batch waits while this many are outstanding. */
+  readonly maxPendingBatches: number;
+  /** A batch that is not full is sent after this long, so slow rates still flow. */
+  readonly lingerMs: number;
+  /** A batch not acknowledged in this time fails the run instead of hanging it. */
+  readonly ackTimeoutMs: number;
+}
+
+export interface SinkCounts {
+  readonly sent: number;
+  readonly failed: number;
+}
+
+/** Per-record overhead in a Kafka record batch (length, attributes, deltas, header count). */
+const RECORD_OVERHEAD_BYTES = 16;
+
+/**
+ * Groups messages into batches and sends them one after another, in order: a user's logins
+ * keep their order even when a send is retried. A push that completes a batch waits
+ * (back-pressure) while `maxPendingBatches` are outstanding, so that many batches bound memory.
+ * After a failed batch every later one fails too and `push`/`flush` reject with the cause.
+ */
+export class BatchingSink {
+  private batch: SinkMessage[] = [];
+  private batchSize = 0;
+  private readonly pending: Promise<void>[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private linger: NodeJS.Timeout | undefined;
+  private failure: LoginStreamError | undefined;
+  private sentCount = 0;
+  private failedCount = 0;
+
+  constructor(
+    private readonly send: SendBatch,
+    private readonly options: BatchingSinkOptions,
+  ) {}
+
+  get counts(): SinkCounts {
+    return { sent: this.sentCount, failed: this.failedCount };
+  }
+
+  async push(message: SinkMessage): Promise<void> {
+    this.throwIfFailed();
+    this.batch.push(message);
+    this.batchSize += message.value.length + (message.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+    if (this.batch.length >= this.options.batchMessages || this.batchSize >= this.options.batchBytes) {
+      this.dispatch();
+      while (this.pending.length >= this.options.maxPendingBatches) await this.pending[0];
+      this.throwIfFailed();
+    } else if (this.linger === undefined) {
+      this.linger = setTimeout(() => this.dispatch(), this.options.lingerMs);
+    }
+  }
+
+  /** Sends what is buffered and waits for every acknowledgement. */
+  async flush(): Promise<void> {
+    this.dispatch();
+    await this.tail;
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private dispatch(): void {
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.batchSize = 0;
+    const done = this.tail.then(() => this.sendOne(batch));
+    this.tail = done;
+    this.pending.push(done);
+    void done.finally(() => this.pending.splice(this.pending.indexOf(done), 1));
+  }
+
+  private async sendOne(batch: SinkMessage[]): Promise<void> {
+    if (this.failure !== undefined) {
+      this.failedCount += batch.length;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no acknowledgement within ${this.options.ackTimeoutMs} ms; is the broker reachable?`)),
+        this.options.ackTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.send(batch), timeout]);
+      this.sentCount += batch.length;
+    } catch (err) {
+      this.failedCount += batch.length;
+      this.failure = new LoginStreamError('PRODUCE_FAILED', `sending ${batch.length} messages failed: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { LoginStreamError } from '@login-stream/errors';
+import { ensureTopics } from '@login-stream/kafka';
+import type { TopicSpec } from '@login-stream/kafka';
+import type { Logger } from '@login-stream/logger';
+import type { Kafka, Producer } from 'kafkajs';
+import { keyPartitioner } from './key-partitioner';
+
+export interface ConnectOptions {
+  readonly logger: Logger;
+  /** For the error message only. */
+  readonly brokers: readonly string[];
+  /** Gives up on an unreachable broker after this long instead of retrying forever. */
+  readonly timeoutMs: number;
+}
+
+async function reach<T>(what: Promise<T>, options: ConnectOptions): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no connection within ${options.timeoutMs} ms`)), options.timeoutMs);
+  });
+  try {
+    return await Promise.race([what, deadline]);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new LoginStreamError('BROKER_UNREACHABLE', `cannot reach Kafka at ${options.brokers.join(',')} (KAFKA_BROKERS): ${reason}`, {
+      cause: err,
+      details: { brokers: options.brokers },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Makes sure the topic exists (the broker does not auto-create), then connects an idempotent
+ * producer. One request in flight per broker keeps each partition's order even on retries.
+ */
+export async function connectProducer(kafka: Kafka, topic: TopicSpec, options: ConnectOptions): Promise<Producer> {
+  const admin = kafka.admin();
+  await reach(admin.connect(), options);
+  try {
+    await ensureTopics(admin, [topic], { logger: options.logger });
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: keyPartitioner });
+  await reach(producer.connect(), options);
+  return producer;
+}

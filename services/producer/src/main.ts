@@ -1,0 +1,85 @@
+import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
+import type { PipelineConfig } from '@login-stream/config';
+import { LoginStreamError, isLoginStreamError } from '@login-stream/errors';
+import { createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
+import { createLogger } from '@login-stream/logger';
+import type { TopicSpec } from '@login-stream/kafka';
+import type { Logger } from '@login-stream/logger';
+import { parseCli } from './cli';
+import type { CliCommand } from './cli';
+import { replayedMessages } from './replay/replayed-messages';
+import { produce } from './run/produce';
+import type { RunSummary } from './run/progress';
+
+const SERVICE = 'producer';
+/** An unreachable broker fails the start within this, rather than being retried forever. */
+const CONNECT_TIMEOUT_MS = 15_000;
+/** Flushing a few batches takes milliseconds; this only bounds a broker that went away. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, signal: AbortSignal): Promise<RunSummary> {
+  const { options } = cli;
+  // The shared definition of user-login (partitions, replication, configs), under --topic's name.
+  const topics = pipelineTopicSpecs({ ...config, topics: { ...config.topics, userLogin: options.topic } });
+  const topic = topics.find((spec) => spec.name === options.topic) as TopicSpec;
+  const context = {
+    kafka: createKafka(config.kafka, logger),
+    logger,
+    brokers: config.kafka.brokers,
+    topic,
+    signal,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    ackTimeoutMs: 2 * config.kafka.requestTimeoutMs,
+    ...(process.stderr.isTTY && { terminal: process.stderr }),
+  };
+  const settings = { rate: options.rate, batchMessages: options.batchSize };
+  if (cli.command === 'generate') {
+    // Loaded here so a replay does not carry the generator's fake-data tables (~30 MB).
+    const { generatedMessages } = await import('./generate/generated-messages.js');
+    logger.info({ seed: cli.options.seed, startMs: cli.options.startMs, count: cli.options.count }, 'generating');
+    return produce(generatedMessages(cli.options), settings, context);
+  }
+  const source = await replayedMessages(cli.options.file, cli.options.mappings);
+  logger.info({ file: cli.options.file, mappings: cli.options.mappings }, 'replaying');
+  return produce(source, settings, context);
+}
+
+function reportFailure(logger: Logger, err: unknown): void {
+  const code = isLoginStreamError(err) ? err.code : 'UNEXPECTED';
+  logger.error({ err, code }, 'producer failed');
+  if (process.stderr.isTTY) process.stderr.write(`producer failed (${code}): ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
+async function main(): Promise<number> {
+  loadDotEnv();
+  const cli = parseCli(process.argv.slice(2));
+  let config: PipelineConfig;
+  try {
+    config = loadPipelineConfig();
+  } catch (err) {
+    reportFailure(createLogger({ service: SERVICE }), err);
+    return 1;
+  }
+  const logger = createLogger({ service: SERVICE, level: config.logLevel }).child({ command: cli.command });
+
+  const stop = new AbortController();
+  const outcome = run(cli, config, logger, stop.signal).then(
+    () => 0,
+    (err: unknown) => {
+      reportFailure(logger, err);
+      return 1;
+    },
+  );
+  trapShutdownSignals({
+    logger,
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    // Stop reading, let the run flush and summarize; its outcome decides the exit code.
+    shutdown: async () => {
+      stop.abort();
+      if ((await outcome) !== 0) throw new LoginStreamError('UNEXPECTED', 'the run failed while stopping');
+    },
+  });
+  return outcome;
+}
+
+void main().then((code) => process.exit(code));

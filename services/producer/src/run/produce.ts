@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TopicSpec } from '@login-stream/kafka';
+import type { Logger } from '@login-stream/logger';
+import type { Kafka } from 'kafkajs';
+import { BatchingSink } from '../kafka/batching-sink';
+import { connectProducer } from '../kafka/connect-producer';
+import type { OutboundMessage } from '../message';
+import { createPacer } from './pacer';
+import { startProgress } from './progress';
+import type { RunSummary, Terminal } from './progress';
+
+export interface ProduceSettings {
+  /** Events per second; Infinity sends as fast as the broker takes them. */
+  readonly rate: number;
+  /** Messages per send. */
+  readonly batchMessages: number;
+}
+
+export interface ProduceContext {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly brokers: readonly string[];
+  readonly topic: TopicSpec;
+  /** Aborting stops reading; what was read is still flushed and summarized. */
+  readonly signal: AbortSignal;
+  readonly connectTimeoutMs: number;
+  readonly ackTimeoutMs: number;
+  /** The live progress line goes here when set (stderr on a terminal). */
+  readonly terminal?: Terminal;
+}
+
+/** Under the broker's default 1 MB message.max.bytes, see BatchingSink. */
+const BATCH_BYTES = 900_000;
+/** One batch in flight and one ready behind it: the source never waits for a round trip. */
+const MAX_PENDING_BATCHES = 2;
+const LINGER_MS = 50;
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/**
+ * Sends every message of `source` to the topic, keyed as encoded, then flushes and reports a
+ * summary. Rejects (after the summary) when the input or a send fails.
+ */
+export async function produce(
+  source: AsyncIterable<OutboundMessage> | Iterable<OutboundMessage>,
+  settings: ProduceSettings,
+  context: ProduceContext,
+): Promise<RunSummary> {
+  const { logger, signal, topic } = context;
+  const producer = await connectProducer(context.kafka, topic, {
+    logger,
+    brokers: context.brokers,
+    timeoutMs: context.connectTimeoutMs,
+  });
+  const sink = new BatchingSink((messages) => producer.send({ topic: topic.name, acks: -1, messages }).then(() => undefined), {
+    batchMessages: settings.batchMessages,
+    batchBytes: BATCH_BYTES,
+    maxPendingBatches: MAX_PENDING_BATCHES,
+    lingerMs: LINGER_MS,
+    ackTimeoutMs: context.ackTimeoutMs,
+  });
+  let malformed = 0;
+  const progress = startProgress(() => ({ ...sink.counts, malformed }), { logger, terminal: context.terminal });
+  const pace = Number.isFinite(settings.rate) ? createPacer(settings.rate) : undefined;
+  logger.info({ topic: topic.name, rate: Number.isFinite(settings.rate) ? settings.rate : 'max', batchMessages: settings.batchMessages }, 'producing');
+
+  let failure: Error | undefined;
+  try {
+    for await (const message of source) {
+      const wait = pace?.() ?? 0;
+      if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) break;
+      if (message.malformed) malformed++;
+      await sink.push(message);
+    }
+  } catch (err) {
+    failure = asError(err);
+  }
+  try {
+    await sink.flush();
+  } catch (err) {
+    failure ??= asError(err);
+  } finally {
+    await producer.disconnect();
+  }
+  const summary = progress.finish();
+  if (failure !== undefined) throw failure;
+  return summary;
+}
