@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+
+// kafkajs 2.2.4 is unmaintained; patches/kafkajs+2.2.4.patch (applied by `npm install` through
+// patch-package) fixes it in place. These tests fail if the patch did not apply or broke the wire format.
+
+type RecordEncoder = (record: {
+  offsetDelta?: number;
+  timestampDelta?: number;
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, string | Buffer | Array<string | Buffer>>;
+}) => { buffer: Buffer };
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as RecordEncoder;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: Array<{ key: string }>;
+  partitioner: (args: { message: { key: string } }) => number;
+}) => Record<string, Array<{ key: string }>>;
+
+describe('patched kafkajs', () => {
+  it('when installed, then every patched file carries the patch', () => {
+    for (const file of [
+      'src/protocol/recordBatch/record/v0/index.js',
+      'src/protocol/encoder.js',
+      'src/producer/groupMessagesPerPartition.js',
+      'src/protocol/requests/produce/v3/request.js',
+    ]) {
+      expect(readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')).toContain('login-stream patch');
+    }
+  });
+
+  it('when a record is encoded, then its bytes follow the Kafka v2 record format', () => {
+    const { buffer } = encodeRecord({ offsetDelta: 1, timestampDelta: 2, key: 'k', value: Buffer.from('v'), headers: { h: 'x' } });
+    // length 12 (zigzag 24), attributes, timestampDelta 2 (zz 4), offsetDelta 1 (zz 2),
+    // key len 1 'k', value len 1 'v', 1 header: key len 1 'h', value len 1 'x'.
+    expect([...buffer]).toEqual([24, 0, 4, 2, 2, 0x6b, 2, 0x76, 2, 2, 0x68, 2, 0x78]);
+  });
+
+  it('when a record has a null key, multi-valued headers and large deltas, then varints and nulls are encoded as Kafka expects', () => {
+    const { buffer } = encodeRecord({ offsetDelta: 300, timestampDelta: -65, key: null, value: 'é', headers: { a: ['1', '2'] } });
+    expect([...buffer]).toEqual([
+      36, // length 18
+      0,
+      0x81, 0x01, // timestampDelta -65 → zigzag 129
+      0xd8, 0x04, // offsetDelta 300 → zigzag 600
+      1, // key null → -1 → zigzag 1
+      4, 0xc3, 0xa9, // value: 2 UTF-8 bytes
+      4, // 2 headers
+      2, 0x61, 2, 0x31,
+      2, 0x61, 2, 0x32,
+    ]);
+  });
+
+  it('when messages are grouped by partition, then each partition keeps the messages in order', () => {
+    const messages = Array.from({ length: 10 }, (_, i) => ({ key: String(i) }));
+    const grouped = groupMessagesPerPartition({ topic: 't', partitionMetadata: [{}], messages, partitioner: ({ message }) => Number(message.key) % 3 });
+    expect(grouped).toEqual({
+      0: [{ key: '0' }, { key: '3' }, { key: '6' }, { key: '9' }],
+      1: [{ key: '1' }, { key: '4' }, { key: '7' }],
+      2: [{ key: '2' }, { key: '5' }, { key: '8' }],
+    });
+  });
+});
