@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, KAFKA_BROKERS: broker.bootstrapServers };
   const config = loadPipelineConfig(env);
 
-  const kafka = createKafka(config.kafka, logger.child({ level: 'warn' }));
+  const kafka = createKafka(config.kafka, logger.child({}, { level: 'warn' }));
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, pipelineTopicSpecs(config), { logger });
