@@ -1,0 +1,178 @@
+// First: corrects kafkajs' read_committed filtering before kafkajs loads (see kafkajs-fixes).
+import '../kafkajs-fixes/install';
+import { setTimeout as delay } from 'node:timers/promises';
+import { loadPipelineConfig } from '@login-stream/config';
+import { startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
+import { DEAD_LETTER_HEADERS } from '@login-stream/schema';
+import type { Admin, IHeaders, Producer } from 'kafkajs';
+import { LINEAGE_HEADER, parseLineage } from '../routing/lineage';
+import { committedInput, groupCaughtUp } from '../testing/group-progress';
+import { mixedLogins } from '../testing/login-events';
+import { pipelineEnv } from '../testing/pipeline-env';
+import { ProcessorChild } from '../testing/processor-child';
+import { percentile } from './percentile';
+
+/**
+ * `npm run bench:processor`: sustained throughput and end-to-end latency of the login processor
+ * with exactly-once on, against the broker named by KAFKA_BROKERS or a local one it starts.
+ *   throughput: BENCH_EVENTS logins (5% bad) preloaded, then the time until the processor has
+ *               committed every input offset (processed-logins / DLQ written in the same transactions);
+ *   latency:    BENCH_RATE logins/s for BENCH_SECONDS, each timed from the produce call to its
+ *               output becoming visible to a read_committed consumer.
+ */
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 500_000);
+const RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
+/** Distinct users: each one's first login, and every widening of its range, also writes a summary. */
+const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
+const WARM_UP_MS = 2_000;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const round = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Instances of the processor sharing the group; on a 2-core machine with the broker on it, 1 is the fair figure. */
+const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 1);
+
+/** The processor as it runs in production: `node dist/main.js`, as many instances as asked for. */
+function startProcessors(env: Record<string, string>): { stop: () => Promise<void> } {
+  const children = Array.from({ length: INSTANCES }, () => new ProcessorChild({ ...env, LOG_LEVEL: 'warn' }));
+  return { stop: async () => void (await Promise.all(children.map((c) => c.kill('SIGTERM')))) };
+}
+
+async function preload(producer: Producer, topic: string, count: number): Promise<void> {
+  const logins = mixedLogins({ count, users: USERS, badShare: 0.05, seed: 42 });
+  for (let i = 0; i < logins.length; i += 10_000) {
+    await producer.send({ topic, acks: 1, messages: logins.slice(i, i + 10_000).map((m, j) => ({ ...m, partition: (i + j) % PARTITIONS })) });
+  }
+}
+
+async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
+  const env = pipelineEnv('bench-tput', testKafka.brokers, { TOPIC_PARTITIONS: String(PARTITIONS) });
+  const { topics } = loadPipelineConfig(env);
+  const groupId = env['CONSUMER_GROUP_ID'];
+  for (const t of [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]) testKafka.own(t);
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.userLogin, numPartitions: PARTITIONS }] });
+  say(`preloading ${round(EVENTS)} logins (5% bad) into ${topics.userLogin}…`);
+  await preload(producer, topics.userLogin, EVENTS);
+
+  const processors = startProcessors(env);
+  try {
+    await waitUntil(async () => (await committedInput(admin, groupId, topics.userLogin)) > 0, {
+      timeoutMs: 120_000,
+      description: 'the processor to commit its first batch',
+      intervalMs: 20,
+    });
+    const startedAt = performance.now();
+    const startCommitted = await committedInput(admin, groupId, topics.userLogin);
+    await waitUntil(() => groupCaughtUp(admin, groupId, topics.userLogin), {
+      timeoutMs: 30 * 60_000,
+      description: 'the processor to commit every input offset',
+      intervalMs: 50,
+    });
+    const seconds = (performance.now() - startedAt) / 1000;
+    const events = EVENTS - startCommitted;
+    say(`throughput: ${round(events)} logins committed to processed-logins/DLQ in ${seconds.toFixed(2)} s → ${round(events / seconds)} events/s (exactly-once, ${INSTANCES} instance(s), ${PARTITIONS} partitions)`);
+  } finally {
+    await processors.stop();
+  }
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  return (Array.isArray(v) ? v[0] : v)?.toString();
+}
+
+async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
+  const env = pipelineEnv('bench-latency', testKafka.brokers, { TOPIC_PARTITIONS: String(PARTITIONS) });
+  const { topics } = loadPipelineConfig(env);
+  for (const t of [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]) testKafka.own(t);
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.userLogin, numPartitions: PARTITIONS }] });
+  const total = RATE * SECONDS;
+  const logins = mixedLogins({ count: total, users: USERS, badShare: 0.05, seed: 7 });
+  // When each input record was handed to the producer, by `partition:offset`.
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const firstCountedAt = { value: 0 };
+
+  const processors = startProcessors(env);
+  const reader = testKafka.consumer({ readUncommitted: false, maxWaitTimeInMs: 50 });
+  try {
+    // The processor creates its output topics; once a first login made it through, they exist.
+    await producer.send({ topic: topics.userLogin, messages: [{ partition: 0, value: logins[0]?.value ?? null }] });
+    await waitUntil(async () => (await committedInput(admin, env['CONSUMER_GROUP_ID'], topics.userLogin)) > 0, {
+      timeoutMs: 120_000,
+      description: 'the processor to serve its first login',
+      intervalMs: 20,
+    });
+    const joined = waitForGroupJoin(reader);
+    await reader.connect();
+    await reader.subscribe({ topics: [topics.processedLogins, topics.deadLetter], fromBeginning: true });
+    await reader.run({
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const m of batch.messages) {
+          const source =
+            batch.topic === topics.processedLogins
+              ? parseLineage(header(m.headers, LINEAGE_HEADER) ?? '')
+              : { partition: header(m.headers, DEAD_LETTER_HEADERS.sourcePartition), offset: header(m.headers, DEAD_LETTER_HEADERS.sourceOffset) };
+          const sent = source === undefined ? undefined : sentAt.get(`${source.partition}:${source.offset}`);
+          if (sent !== undefined && sent >= firstCountedAt.value) latencies.push(now - sent);
+        }
+      },
+    });
+    await joined;
+
+    say(`latency: producing ${round(RATE)} logins/s for ${SECONDS} s…`);
+    const start = Date.now();
+    firstCountedAt.value = start + WARM_UP_MS;
+    let sent = 0;
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * RATE));
+      if (due > sent) {
+        const batch = logins.slice(sent, due).map((m, j) => ({ ...m, partition: (sent + j) % PARTITIONS }));
+        const at = Date.now();
+        const metadata = await producer.send({ topic: topics.userLogin, acks: -1, messages: batch });
+        // Records of one partition in one request get consecutive offsets from its base offset.
+        const next = new Map(metadata.map((r) => [r.partition, BigInt(r.baseOffset ?? '0')]));
+        for (const { partition } of batch) {
+          const offset = next.get(partition) ?? 0n;
+          sentAt.set(`${partition}:${offset}`, at);
+          next.set(partition, offset + 1n);
+        }
+        sent = due;
+      }
+      await delay(5);
+    }
+    const counted = [...sentAt.values()].filter((t) => t >= firstCountedAt.value).length;
+    await waitUntil(() => latencies.length >= counted, { timeoutMs: 60_000, description: `${counted} outputs`, intervalMs: 50 });
+    const sorted = [...latencies].sort((a, b) => a - b);
+    say(
+      `latency at ${round(RATE)} events/s over ${SECONDS} s (first ${WARM_UP_MS / 1000} s excluded, ${round(sorted.length)} events): ` +
+        `p50 ${percentile(sorted, 0.5)} ms, p99 ${percentile(sorted, 0.99)} ms, max ${sorted[sorted.length - 1]} ms`,
+    );
+  } finally {
+    await reader.disconnect();
+    await processors.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const broker = await startBroker();
+  say(`broker: ${broker.kind} at ${broker.bootstrapServers}`);
+  const testKafka = new TestKafka(broker.bootstrapServers.split(','));
+  try {
+    const admin = await testKafka.admin();
+    const producer = await testKafka.producer();
+    await throughput(testKafka, admin, producer);
+    await latency(testKafka, admin, producer);
+  } finally {
+    await testKafka.close();
+    await broker.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { createLogger } from '@login-stream/logger';
+import { kafkaMessage } from '../testing/kafka-message';
+import { ProcessorStats } from '../stats';
+import { createSummaryHandler } from './summary-stage';
+import type { SummaryState } from './summary-stage';
+
+const logger = createLogger({ service: 'summary-stage-test', level: 'silent' });
+const T = 1694479551000;
+const processed = (offset: number, user: string, eventTimeMs: number) =>
+  kafkaMessage(offset, user, JSON.stringify({ user_id: user, event_time_ms: eventTimeMs, event_time: new Date(eventTimeMs).toISOString() }));
+
+function handler(stats = new ProcessorStats()) {
+  return createSummaryHandler('user-summary', async (partitions) => partitions.map((): SummaryState => new Map()), stats, logger);
+}
+
+interface Emitted {
+  readonly partition: number | undefined;
+  readonly first_seen_ms: number;
+  readonly last_seen_ms: number;
+}
+
+function emitted(output: ReturnType<ReturnType<typeof handler>['process']>): Emitted[] {
+  return output.topicMessages.flatMap((t) => t.messages.map((m) => ({ partition: m.partition, ...(JSON.parse(String(m.value)) as Omit<Emitted, 'partition'>) })));
+}
+
+describe('summary stage', () => {
+  it('when a user logs in first, later, earlier and in between, then only the three changes are emitted, in order', () => {
+    const state: SummaryState = new Map();
+    const output = handler().process(4, [processed(0, 'u', T), processed(1, 'u', T + 60_000), processed(2, 'u', T - 60_000), processed(3, 'u', T)], state);
+
+    expect(emitted(output).map((s) => [s.first_seen_ms, s.last_seen_ms])).toEqual([
+      [T, T],
+      [T, T + 60_000],
+      [T - 60_000, T + 60_000],
+    ]);
+  });
+
+  it('when summaries are emitted, then they go to the user-summary partition with the number of the input partition, keyed by user_id', () => {
+    const output = handler().process(4, [processed(0, 'u', T)], new Map());
+    expect(output.topicMessages).toEqual([{ topic: 'user-summary', messages: [expect.objectContaining({ key: 'u', partition: 4 })] }]);
+  });
+
+  it('when the state already knows the range, then a login inside it emits nothing', () => {
+    const state: SummaryState = new Map([['u', { firstSeenMs: T - 1000, lastSeenMs: T + 1000 }]]);
+    expect(handler().process(0, [processed(0, 'u', T)], state).topicMessages).toEqual([]);
+  });
+
+  it('when a batch has not committed, then the state is unchanged, so a retried batch emits the same summaries again', () => {
+    const state: SummaryState = new Map();
+    const h = handler();
+    const first = emitted(h.process(0, [processed(0, 'u', T)], state));
+    expect(state.size).toBe(0);
+    expect(emitted(h.process(0, [processed(0, 'u', T)], state))).toEqual(first);
+  });
+
+  it('when a batch commits, then its changes become the state and are counted', () => {
+    const stats = new ProcessorStats();
+    const state: SummaryState = new Map();
+    const output = handler(stats).process(0, [processed(0, 'u', T), processed(1, 'v', T)], state);
+    output.committed();
+    expect(state).toEqual(new Map([['u', { firstSeenMs: T, lastSeenMs: T }], ['v', { firstSeenMs: T, lastSeenMs: T }]]));
+    expect(stats.snapshot().outputs).toEqual({ 'user-summary': 2 });
+  });
+
+  it('when a processed record cannot be read, then it is skipped and the rest of the batch is summarized', () => {
+    const output = handler().process(0, [kafkaMessage(0, 'u', 'not json'), processed(1, 'u', T)], new Map());
+    expect(emitted(output)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,61 @@
+import type { Logger } from '@login-stream/logger';
+import type { KafkaMessage, Message } from 'kafkajs';
+import type { StageHandler } from '../exactly-once/stage';
+import type { ProcessorStats } from '../stats';
+import { toUserSummary, widenRange } from './seen-range';
+import type { SeenRange } from './seen-range';
+
+/** The summary state of one `processed-logins` partition: the known range per user. */
+export type SummaryState = Map<string, SeenRange>;
+
+function eventOf(message: KafkaMessage): { userId: string; eventTimeMs: number } | undefined {
+  if (message.value === null) return undefined;
+  let login: { user_id?: unknown; event_time_ms?: unknown };
+  try {
+    login = JSON.parse(message.value.toString()) as typeof login;
+  } catch {
+    return undefined;
+  }
+  const { user_id: userId, event_time_ms: eventTimeMs } = login;
+  if (typeof userId !== 'string' || typeof eventTimeMs !== 'number' || !Number.isSafeInteger(eventTimeMs)) return undefined;
+  return { userId, eventTimeMs };
+}
+
+/**
+ * Stage 2: first/last-seen per user. `processed-logins` is keyed by user_id, so all logins of a
+ * user arrive on one of its partitions, q; the summaries of q are written to `user-summary`
+ * partition q, from which q's state is restored by whoever owns q next.
+ */
+export function createSummaryHandler(
+  summaryTopic: string,
+  restore: (partitions: readonly number[]) => Promise<SummaryState[]>,
+  stats: ProcessorStats,
+  logger: Logger,
+): StageHandler<SummaryState> {
+  return {
+    restore,
+    process(partition, messages, state) {
+      const changes: SummaryState = new Map();
+      const summaries: Message[] = [];
+      for (const message of messages) {
+        const event = eventOf(message);
+        if (event === undefined) {
+          // Only this processor writes processed-logins; a record it cannot read is foreign.
+          logger.warn({ partition, offset: message.offset }, 'processed login without user_id or event_time_ms; not summarized');
+          continue;
+        }
+        const next = widenRange(changes.get(event.userId) ?? state.get(event.userId), event.eventTimeMs);
+        if (next === undefined) continue;
+        changes.set(event.userId, next);
+        summaries.push({ key: event.userId, value: JSON.stringify(toUserSummary(event.userId, next)), partition });
+      }
+      return {
+        topicMessages: summaries.length > 0 ? [{ topic: summaryTopic, messages: summaries }] : [],
+        committed: () => {
+          for (const [userId, range] of changes) state.set(userId, range);
+          stats.addOutput(summaryTopic, summaries.length);
+        },
+      };
+    },
+  };
+}
