@@ -28,6 +28,7 @@ describe('patched kafkajs', () => {
       'src/protocol/encoder.js',
       'src/producer/groupMessagesPerPartition.js',
       'src/protocol/requests/produce/v3/request.js',
+      'src/consumer/filterAbortedMessages.js',
     ]) {
       expect(readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')).toContain('login-stream patch');
     }

@@ -9,12 +9,6 @@ import { buildProcessor, ProcessorChild } from './testing/processor-child';
 import { committedInput } from './testing/group-progress';
 import { settledRun } from './testing/verify-pipeline';
 
-// kafkajs' own read_committed filter leaks aborted records (see kafkajs-fixes); the processor
-// installs the fix in main.ts, jest needs it as a module mock for the in-process consumers.
-jest.mock('kafkajs/src/consumer/filterAbortedMessages', () =>
-  jest.requireActual<typeof import('./kafkajs-fixes/aborted-transactions')>('./kafkajs-fixes/aborted-transactions').filterAbortedMessages,
-);
-
 const ROUNDS = 4;
 const CHUNK = 200;
 

@@ -10,12 +10,6 @@ import { actualOutputs, actualSummaries, expectedOutputs, expectedSummaries, lat
 import { pipelineEnv } from './testing/pipeline-env';
 import { settledRun } from './testing/verify-pipeline';
 
-// kafkajs' own read_committed filter leaks aborted records (see kafkajs-fixes); the processor
-// installs the fix in main.ts, jest needs it as a module mock for the in-process consumers.
-jest.mock('kafkajs/src/consumer/filterAbortedMessages', () =>
-  jest.requireActual<typeof import('./kafkajs-fixes/aborted-transactions')>('./kafkajs-fixes/aborted-transactions').filterAbortedMessages,
-);
-
 const logger = createLogger({ service: 'login-processor-int-test', level: 'silent' });
 
 describe('login processor against a real broker', () => {

@@ -1,5 +1,3 @@
-// First: corrects kafkajs' read_committed filtering before kafkajs loads (see kafkajs-fixes).
-import './kafkajs-fixes/install';
 import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
 import { createKafka, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';

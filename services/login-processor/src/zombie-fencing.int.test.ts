@@ -11,12 +11,6 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import { readCommitted } from './testing/read-topic';
 
-// kafkajs' own read_committed filter leaks aborted records (see kafkajs-fixes); the processor
-// installs the fix in main.ts, jest needs it as a module mock for the in-process consumers.
-jest.mock('kafkajs/src/consumer/filterAbortedMessages', () =>
-  jest.requireActual<typeof import('./kafkajs-fixes/aborted-transactions')>('./kafkajs-fixes/aborted-transactions').filterAbortedMessages,
-);
-
 const login = (user: string) =>
   JSON.stringify({ user_id: user, app_version: '2.3.0', device_type: 'android', ip: '10.0.0.1', locale: 'RU', device_id: 'd', timestamp: '1694479551' });
 

@@ -1,5 +1,3 @@
-// First: corrects kafkajs' read_committed filtering before kafkajs loads (see kafkajs-fixes).
-import '../kafkajs-fixes/install';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
 import { startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';

@@ -1,8 +1,6 @@
 import { collectMessages, TestKafka, uniqueName } from '@login-stream/kafka-testing';
 
-// Every kafkajs consumer in this file (collectMessages included) runs with the corrected filter.
-jest.mock('kafkajs/src/consumer/filterAbortedMessages', () => jest.requireActual<typeof import('./aborted-transactions')>('./aborted-transactions').filterAbortedMessages);
-
+// Fails on unpatched kafkajs 2.2.4: it leaked 'a1 aborted' here (see patches/kafkajs+2.2.4.patch).
 describe('read_committed with overlapping aborted transactions, against a real broker', () => {
   const testKafka = new TestKafka();
   afterAll(() => testKafka.close());

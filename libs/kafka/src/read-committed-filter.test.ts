@@ -1,11 +1,23 @@
-import { filterAbortedMessages } from './aborted-transactions';
-import type { FetchedRecord } from './aborted-transactions';
+// The read_committed filter as patched by patches/kafkajs+2.2.4.patch.
+interface FetchedRecord {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly isControlRecord: boolean;
+  readonly batchContext: { readonly producerId: string; readonly inTransaction: boolean };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const filterAbortedMessages = require('kafkajs/src/consumer/filterAbortedMessages') as (args: {
+  messages: FetchedRecord[];
+  abortedTransactions: Array<{ producerId: string; firstOffset: string }>;
+}) => FetchedRecord[];
 
 const ABORT = Buffer.from([0, 0, 0, 0]);
 const COMMIT = Buffer.from([0, 0, 0, 1]);
 const record = (offset: number, producerId: string, key: Buffer | null = null, inTransaction = true): FetchedRecord => ({
   offset: String(offset),
   key,
+  isControlRecord: key !== null && (key.equals(ABORT) || key.equals(COMMIT)),
   batchContext: { producerId, inTransaction },
 });
 const offsets = (records: FetchedRecord[]) => records.map((r) => Number(r.offset));
@@ -49,5 +61,11 @@ describe('read_committed filtering of aborted transactions', () => {
   it('when nothing was aborted, then every record is kept', () => {
     const messages = [record(0, 'a'), record(1, 'a', COMMIT)];
     expect(filterAbortedMessages({ messages, abortedTransactions: [] })).toEqual(messages);
+  });
+
+  it('when a data record of an aborted transaction happens to have the abort marker as its key, then it does not end the transaction', () => {
+    const lookalike = { ...record(1, 'a', Buffer.from(ABORT)), isControlRecord: false };
+    const messages = [record(0, 'a'), lookalike, record(2, 'a'), record(3, 'a', ABORT)];
+    expect(offsets(filterAbortedMessages({ messages, abortedTransactions: [{ producerId: 'a', firstOffset: '0' }] }))).toEqual([3]);
   });
 });
