@@ -29,8 +29,12 @@ export default tseslint.config(
     },
   },
   {
+    // Config files: plain JavaScript, outside every tsconfig.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', jest: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', jest: 'readonly', __dirname: 'readonly' },
+    },
   },
 );
