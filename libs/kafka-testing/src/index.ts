@@ -7,3 +7,5 @@ export type { CollectedMessage, CollectOptions } from './collect-messages';
 export { TestKafka } from './test-kafka';
 export { startBroker } from './broker';
 export type { BrokerKind, RunningBroker } from './broker';
+export { buildPackage, ServiceChild } from './service-child';
+export type { LogLine } from './service-child';

@@ -95,10 +95,14 @@ function supervise(child: ChildProcess, dir: string, bootstrapServers: string, d
     rmSync(dir, { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    // Another handler means a graceful shutdown is under way (the demo's): its clients still
+    // need the broker to flush and commit, and it stops the broker last. The exit hook and
+    // the watchdog still cover it dying before then.
+    if (process.listenerCount(signal) > 1) return;
     unhook();
     killNow();
-    // Listening cancelled Node's default "die on signal"; restore it unless someone else handles it.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    // Listening cancelled Node's default "die on signal"; restore it.
+    process.kill(process.pid, signal);
   };
   const unhook = (): void => {
     process.off('exit', killNow);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
+import { LoginStreamError } from '@login-stream/errors';
 import { createKafka, ensureTopics, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { startBroker, uniqueName } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
@@ -15,9 +16,9 @@ const PRODUCER = path.join(REPO, 'services/producer/dist/main.js');
 
 async function main(): Promise<void> {
   loadDotEnv();
-  // The demo's own log lines go to stderr; stdout belongs to the live view.
-  const logger = createLogger({ service: 'demo', level: 'info', destination: 2 });
   const demo = loadDemoConfig(process.env);
+  // The demo's own log lines go to stderr; stdout belongs to the live view.
+  const logger = createLogger({ service: 'demo', level: loadPipelineConfig(process.env).logLevel, destination: 2 });
 
   const broker = await startBroker();
   logger.info({ kind: broker.kind, bootstrapServers: broker.bootstrapServers }, 'broker ready');
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
       logger.info({ producerExit, processorExit }, 'services stopped');
       await monitor.stop();
       await broker.stop();
+      if (producerExit !== 0 || processorExit !== 0) {
+        throw new LoginStreamError('UNEXPECTED', `a service did not stop cleanly (producer: ${producerExit}, processor: ${processorExit})`);
+      }
     },
   });
 }

@@ -1,67 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { withTimeout } from '@login-stream/kafka-testing';
+import { buildPackage, ServiceChild } from '@login-stream/kafka-testing';
+
+export type { LogLine } from '@login-stream/kafka-testing';
 
 const SERVICE_DIR = path.resolve(__dirname, '../..');
-const MAIN = path.join(SERVICE_DIR, 'dist/main.js');
 
-/** Compiles the service (and the libs it references) so children run the current code. */
 export function buildProducer(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', SERVICE_DIR], { stdio: 'inherit' });
+  buildPackage(SERVICE_DIR);
 }
 
-export type LogLine = Readonly<Record<string, unknown>> & { readonly msg?: string };
-
-/** `node dist/main.js <args>` as a child process, its NDJSON log parsed line by line. */
-export class ProducerChild {
-  readonly lines: LogLine[] = [];
-  /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>;
-  private readonly child: ChildProcess;
-  private readonly listeners = new Set<() => void>();
-
+/** `node dist/main.js <args>` of the producer, logging at info. */
+export class ProducerChild extends ServiceChild {
   constructor(args: readonly string[], env: Readonly<Record<string, string>>) {
-    this.child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-    let pending = '';
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (pending + chunk).split('\n');
-      pending = parts.pop() ?? '';
-      for (const part of parts) if (part.trim() !== '') this.lines.push(JSON.parse(part) as LogLine);
-      for (const listener of this.listeners) listener();
-    });
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
-    this.child.once('exit', () => {
-      for (const listener of this.listeners) listener();
-    });
-  }
-
-  /** Resolves with the first log line (already seen or to come) that matches. */
-  waitForLog(matches: (line: LogLine) => boolean, description: string, timeoutMs = 60_000): Promise<LogLine> {
-    let listener: (() => void) | undefined;
-    const found = new Promise<LogLine>((resolve, reject) => {
-      listener = () => {
-        const hit = this.lines.find(matches);
-        if (hit !== undefined) resolve(hit);
-        else if (this.child.exitCode !== null) reject(new Error(`producer exited (${this.child.exitCode}) before logging ${description}`));
-      };
-      this.listeners.add(listener);
-      listener();
-    });
-    return withTimeout(found, { timeoutMs, description }).finally(() => {
-      if (listener !== undefined) this.listeners.delete(listener);
-    });
-  }
-
-  /** The exit code, failing the test if the process takes longer than `timeoutMs`. */
-  exitCode(timeoutMs = 60_000): Promise<number | null> {
-    return withTimeout(this.exited, { timeoutMs, description: 'the producer to exit' });
-  }
-
-  /** Sends the signal (if still running) and resolves with the exit code. */
-  async kill(signal: NodeJS.Signals): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
+    super('producer', path.join(SERVICE_DIR, 'dist/main.js'), args, { LOG_LEVEL: 'info', ...env });
   }
 }
