@@ -181,7 +181,7 @@ export class ExactlyOnceStage<S> {
       );
     } catch (err) {
       // Best effort: the lane is dropped anyway, and fencing by the next producer aborts it too.
-      await transaction.abort().catch(() => undefined);
+      await transaction.abort().catch((abortErr: unknown) => this.options.logger.debug({ err: abortErr, partition }, 'abort after a failed batch failed too'));
       throw err;
     }
     await transaction.commit();

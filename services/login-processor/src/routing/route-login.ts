@@ -38,7 +38,7 @@ export function createLoginRouter(rules: LoginRules, clock: () => number = Date.
   const validate = createLoginValidator(rules, clock);
 
   const deadLetter = (input: InputRecord, batch: BatchContext, rejections: readonly Rejection[]): Routed => {
-    const reason = (rejections[0]).code;
+    const reason = rejections[0].code;
     const headers = encodeDeadLetterHeaders({
       reason,
       errors: [...rejections],
