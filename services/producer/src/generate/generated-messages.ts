@@ -1,4 +1,3 @@
-import { encodeGenerated } from '../message';
 import type { OutboundMessage } from '../message';
 import { simulatedClock } from './event-clock';
 import { createLoginGenerator } from './login-generator';
@@ -26,6 +25,6 @@ export function* generatedMessages(settings: GenerateSettings): Generator<Outbou
       : simulatedClock(settings.startMs, Number.isFinite(settings.rate) ? settings.rate : SIMULATED_RATE_AT_MAX);
   const generator = createLoginGenerator({ ...settings, clock });
   for (let i = 0; settings.count === undefined || i < settings.count; i++) {
-    yield encodeGenerated(generator.next());
+    yield generator.nextMessage();
   }
 }

@@ -1,5 +1,8 @@
 import type { GeneratedLogin } from './bad-logins';
 import { spoilLogin } from './bad-logins';
+import { encodeGenerated } from '../message';
+import type { OutboundMessage } from '../message';
+import { createLoginEncoder } from './login-encoder';
 import type { LoginRecord } from './login-record';
 import type { User } from './population';
 import { buildPopulation } from './population';
@@ -22,6 +25,18 @@ export interface LoginGeneratorOptions {
 export interface LoginGenerator {
   readonly population: readonly User[];
   next(): GeneratedLogin;
+  /** The next login already encoded, the same bytes as encodeGenerated(next()) would give, only cheaper. */
+  nextMessage(): OutboundMessage;
+}
+
+/** The draws of one login, reused from login to login so the hot path allocates nothing for them. */
+interface Draw {
+  user: number;
+  device: number;
+  ip: number;
+  seconds: number;
+  stringTimestamp: boolean;
+  bad: boolean;
 }
 
 /** Classic Zipf: the most active user logs in about twice as often as the second. */
@@ -45,22 +60,43 @@ export function createLoginGenerator(options: LoginGeneratorOptions): LoginGener
     return Math.floor((now - delay) / 1000);
   };
 
+  // Draws in a fixed order (user, device, time, IP, string timestamp, bad), so a seed gives the
+  // same logins whichever of next/nextMessage reads them.
+  const draw: Draw = { user: 0, device: 0, ip: 0, seconds: 0, stringTimestamp: false, bad: false };
+  const drawNext = (): Draw => {
+    const user = population[(draw.user = pickUser(random.next()))];
+    draw.device = random.below(user.devices.length);
+    draw.seconds = eventTimeSeconds();
+    draw.ip = random.below(user.ips.length);
+    draw.stringTimestamp = random.chance(STRING_TIMESTAMP_SHARE);
+    draw.bad = random.chance(options.badShare);
+    return draw;
+  };
+  const recordOf = ({ user: u, device: d, ip, seconds, stringTimestamp }: Draw): LoginRecord => {
+    const user = population[u];
+    const device = user.devices[d];
+    return {
+      user_id: user.id,
+      app_version: device.appVersion,
+      device_type: device.type,
+      ip: user.ips[ip],
+      locale: user.locale,
+      device_id: device.id,
+      timestamp: stringTimestamp ? String(seconds) : seconds,
+    };
+  };
+  const encodeValid = createLoginEncoder(population);
+
   return {
     population,
     next(): GeneratedLogin {
-      const user = population[pickUser(random.next())];
-      const device = random.pick(user.devices);
-      const seconds = eventTimeSeconds();
-      const record: LoginRecord = {
-        user_id: user.id,
-        app_version: device.appVersion,
-        device_type: device.type,
-        ip: random.pick(user.ips),
-        locale: user.locale,
-        device_id: device.id,
-        timestamp: random.chance(STRING_TIMESTAMP_SHARE) ? String(seconds) : seconds,
-      };
-      return random.chance(options.badShare) ? spoilLogin(record, random) : { kind: 'valid', record };
+      const { bad } = drawNext();
+      const record = recordOf(draw);
+      return bad ? spoilLogin(record, random) : { kind: 'valid', record };
+    },
+    nextMessage(): OutboundMessage {
+      const { bad } = drawNext();
+      return bad ? encodeGenerated(spoilLogin(recordOf(draw), random)) : encodeValid(draw);
     },
   };
 }

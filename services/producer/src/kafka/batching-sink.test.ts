@@ -47,7 +47,7 @@ describe('batching sink', () => {
     const sink = new BatchingSink(broker.send, OPTIONS);
     for (let i = 0; i < 5; i++) await sink.push(message(i));
     let sixthDone = false;
-    const sixth = sink.push(message(5)).then(() => (sixthDone = true));
+    const sixth = Promise.resolve(sink.push(message(5))).then(() => (sixthDone = true));
     await broker.flushMicrotasks();
     expect(broker.batches).toHaveLength(1); // the second is queued behind the first, not sent
     expect(sixthDone).toBe(false); // two batches outstanding: back-pressure

@@ -58,23 +58,32 @@ export class BatchingSink {
     return { sent: this.sentCount, failed: this.failedCount };
   }
 
-  async push(message: SinkMessage): Promise<void> {
-    this.throwIfFailed();
+  /**
+   * Adds a message. Returns a promise only when the caller must wait (a batch was dispatched, and
+   * back-pressure may apply) or the sink has failed; otherwise undefined, so a fast source pays
+   * for one promise per batch rather than one per message.
+   */
+  push(message: SinkMessage): Promise<void> | undefined {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     this.batch.push(message);
     this.batchSize += message.value.length + (message.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
     if (this.batch.length >= this.options.batchMessages || this.batchSize >= this.options.batchBytes) {
       this.dispatch();
-      while (this.pending.length >= this.options.maxPendingBatches) await this.pending[0];
-      this.throwIfFailed();
-    } else if (this.linger === undefined) {
-      this.linger = setTimeout(() => this.dispatch(), this.options.lingerMs);
+      return this.drain();
     }
+    if (this.linger === undefined) this.linger = setTimeout(() => this.dispatch(), this.options.lingerMs);
+    return undefined;
   }
 
   /** Sends what is buffered and waits for every acknowledgement. */
   async flush(): Promise<void> {
     this.dispatch();
     await this.tail;
+    this.throwIfFailed();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length >= this.options.maxPendingBatches) await this.pending[0];
     this.throwIfFailed();
   }
 
