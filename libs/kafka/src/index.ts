@@ -4,3 +4,4 @@ export type { EnsureTopicsOptions, TopicSpec } from './ensure-topics';
 export { trapShutdownSignals } from './graceful-shutdown';
 export type { ShutdownOptions } from './graceful-shutdown';
 export { pipelineTopicSpecs } from './pipeline-topics';
+export { keyPartitioner, murmur2 } from './key-partitioner';

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { classifyFailure } from '@login-stream/errors';
+import { keyPartitioner } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
-import { Partitioners } from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, IMemberAssignment, Kafka, KafkaMessage, Producer, TopicMessages } from 'kafkajs';
 import { retryWhileConcurrent } from './concurrent-transactions';
 import { chunkTopicMessages } from './send-chunks';
@@ -272,7 +272,7 @@ export class ExactlyOnceStage<S> {
       maxInFlightRequests: 1,
       retry: PRODUCER_RETRY,
       // murmur2 as in the Java client: processed-logins partitions by user_id like any other client would.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: keyPartitioner,
     });
     try {
       await producer.connect();

@@ -3,7 +3,7 @@ import { ensureTopics } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { Kafka, Producer } from 'kafkajs';
-import { keyPartitioner } from './key-partitioner';
+import { keyPartitioner } from '@login-stream/kafka';
 
 export interface ConnectOptions {
   readonly logger: Logger;
