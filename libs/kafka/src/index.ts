@@ -5,3 +5,5 @@ export { trapShutdownSignals } from './graceful-shutdown';
 export type { ShutdownOptions } from './graceful-shutdown';
 export { pipelineTopicSpecs } from './pipeline-topics';
 export { keyPartitioner, murmur2 } from './key-partitioner';
+export { readToEnd } from './read-to-end';
+export type { ReadToEndOptions } from './read-to-end';
