@@ -13,6 +13,29 @@ type RecordEncoder = (record: {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as RecordEncoder;
+interface DecodedRecord {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[]>;
+}
+type RecordBatchEncoder = (batch: {
+  firstOffset: unknown;
+  firstTimestamp: number;
+  maxTimestamp: number;
+  lastOffsetDelta: number;
+  records: Array<{ buffer: Buffer }>;
+}) => Promise<{ buffer: Buffer }>;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: RecordBatchEncoder };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (decoder: unknown) => Promise<{ records: DecodedRecord[] }>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Long = require('kafkajs/src/utils/long') as { fromString: (s: string) => unknown };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
   topic: string;
@@ -29,6 +52,8 @@ describe('patched kafkajs', () => {
       'src/producer/groupMessagesPerPartition.js',
       'src/protocol/requests/produce/v3/request.js',
       'src/consumer/filterAbortedMessages.js',
+      'src/protocol/recordBatch/v0/decoder.js',
+      'src/protocol/recordBatch/record/v0/decoder.js',
     ]) {
       expect(readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')).toContain('login-stream patch');
     }
@@ -63,6 +88,48 @@ describe('patched kafkajs', () => {
       0: [{ key: '0' }, { key: '3' }, { key: '6' }, { key: '9' }],
       1: [{ key: '1' }, { key: '4' }, { key: '7' }],
       2: [{ key: '2' }, { key: '5' }, { key: '8' }],
+    });
+  });
+
+  describe('decoding fetched records', () => {
+    async function roundTrip(firstOffset: string, firstTimestamp: number, records: Parameters<RecordEncoder>[0][]): Promise<DecodedRecord[]> {
+      const batch = await RecordBatch({
+        firstOffset: Long.fromString(firstOffset),
+        firstTimestamp,
+        maxTimestamp: firstTimestamp,
+        lastOffsetDelta: records.length - 1,
+        records: records.map(encodeRecord),
+      });
+      return (await decodeRecordBatch(new Decoder(batch.buffer))).records;
+    }
+
+    it('when offsets and timestamps fit in a double, then each record gets its exact offset and timestamp as strings', async () => {
+      const records = await roundTrip('9007199254740990', 1694479551000, [
+        { offsetDelta: 0, timestampDelta: 0, key: 'a', value: 'x' },
+        { offsetDelta: 1, timestampDelta: -1000, key: null, value: null },
+      ]);
+      expect(records.map((r) => [r.offset, r.timestamp, r.key?.toString() ?? null, r.value?.toString() ?? null])).toEqual([
+        ['9007199254740990', '1694479551000', 'a', 'x'],
+        ['9007199254740991', '1694479550000', null, null],
+      ]);
+    });
+
+    it('when an offset is beyond 2^53, then it is still exact', async () => {
+      const records = await roundTrip('9223372036854775000', 0, [
+        { offsetDelta: 0, timestampDelta: 0, key: null, value: 'x' },
+        { offsetDelta: 7, timestampDelta: 0, key: null, value: 'y' },
+      ]);
+      expect(records.map((r) => r.offset)).toEqual(['9223372036854775000', '9223372036854775007']);
+    });
+
+    it('when headers repeat a name or are called __proto__, then they decode as own properties, repeated ones as arrays', async () => {
+      const [record] = await roundTrip('0', 0, [{ key: null, value: 'x', headers: { a: ['1', '2'], ['__proto__']: 'p', b: '3' } }]);
+      expect(Object.getPrototypeOf(record?.headers)).toBe(Object.prototype);
+      expect(Object.entries(record?.headers ?? {}).map(([k, v]) => [k, [v].flat().map(String)])).toEqual([
+        ['a', ['1', '2']],
+        ['__proto__', ['p']],
+        ['b', ['3']],
+      ]);
     });
   });
 });

@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import semver from 'semver';
 import { z } from 'zod';
 import { parseEventTime } from './event-time';
+import { createFastLoginCheck } from './login-fast-path';
+import { LOCALE, toVersion } from './login-formats';
 import type { LoginRules } from './login-rules';
 import type { LoginField } from './raw-login';
 import type { Rejection, RejectionCode } from './rejection-codes';
@@ -28,8 +30,6 @@ export type LoginValidation =
   | { readonly ok: true; readonly login: NormalizedLogin }
   | { readonly ok: false; readonly rejections: readonly Rejection[] };
 
-const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
-
 /** A zod check that fails with one of our rejection codes and a message built from the value. */
 function rule<T>(reason: RejectionCode, holds: (value: T) => boolean, describe: (value: T) => string) {
   return (value: T, ctx: z.RefinementCtx) => {
@@ -38,12 +38,6 @@ function rule<T>(reason: RejectionCode, holds: (value: T) => boolean, describe: 
 }
 
 const preview = (v: unknown) => String(v).slice(0, 64);
-
-// Accepts MAJOR.MINOR.PATCH (and MAJOR.MINOR), so "2.10.0" compares as a version.
-function toVersion(value: string): string | null {
-  const padded = /^\d+\.\d+$/.test(value) ? `${value}.0` : value;
-  return semver.valid(padded);
-}
 
 function buildSchema(rules: LoginRules, clock: () => number) {
   // The key and the event time are never optional: nothing downstream works without them.
@@ -116,10 +110,10 @@ function toRejection(issue: z.core.$ZodIssue, input: Readonly<Record<string, unk
 }
 
 /**
- * Builds the validator for raw logins under the given rules. Every failed rule is reported,
- * not just the first, so a dead letter explains itself completely.
+ * The validator with zod alone deciding: the source of truth for every result. Exported for
+ * the tests that hold the fast path to it; everyone else uses createLoginValidator.
  */
-export function createLoginValidator(rules: LoginRules, clock: () => number = Date.now): (input: unknown) => LoginValidation {
+export function createZodLoginValidator(rules: LoginRules, clock: () => number = Date.now): (input: unknown) => LoginValidation {
   const schema = buildSchema(rules, clock);
   return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -130,5 +124,21 @@ export function createLoginValidator(rules: LoginRules, clock: () => number = Da
     const result = schema.safeParse(record);
     if (result.success) return { ok: true, login: result.data };
     return { ok: false, rejections: result.error.issues.map((issue) => toRejection(issue, record)) };
+  };
+}
+
+/**
+ * Builds the validator for raw logins under the given rules. Every failed rule is reported,
+ * not just the first, so a dead letter explains itself completely.
+ */
+export function createLoginValidator(rules: LoginRules, clock: () => number = Date.now): (input: unknown) => LoginValidation {
+  const validateWithZod = createZodLoginValidator(rules, clock);
+  // zod cost ~11 µs per valid login, a fifth of the processor's CPU. The fast path proves the
+  // common valid login in a fraction of that and leaves anything else to zod, so every result
+  // (rejections included) is still zod's.
+  const fastCheck = createFastLoginCheck(rules, clock);
+  return (input) => {
+    const login = fastCheck(input);
+    return login !== undefined ? { ok: true, login } : validateWithZod(input);
   };
 }

@@ -46,7 +46,7 @@ export class LoginProcessor {
     await this.admin.connect();
     const mine = new Set([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
     await ensureTopics(this.admin, pipelineTopicSpecs(pipeline).filter((spec) => mine.has(spec.name)), { logger });
-    const partitions = await this.partitionCounts([topics.userLogin, topics.processedLogins, topics.userSummary]);
+    const partitions = await this.partitionCounts([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
     const processedPartitions = partitions.get(topics.processedLogins) ?? 0;
     const summaryPartitions = partitions.get(topics.userSummary) ?? 0;
     if (summaryPartitions < processedPartitions) {
@@ -76,7 +76,12 @@ export class LoginProcessor {
       inputTopic: topics.userLogin,
       inputPartitions: partitions.get(topics.userLogin) ?? 1,
       handler: createRoutingHandler(
-        { input: topics.userLogin, processed: topics.processedLogins, deadLetter: topics.deadLetter },
+        {
+          input: topics.userLogin,
+          processed: topics.processedLogins,
+          deadLetter: topics.deadLetter,
+          deadLetterPartitions: partitions.get(topics.deadLetter) ?? 1,
+        },
         config.rules,
         this.stats,
         clock,

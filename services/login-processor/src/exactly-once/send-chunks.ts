@@ -11,12 +11,17 @@ export const MAX_CHUNK_BYTES = 960 * 1024;
 // Per-record framing: length, attributes, deltas, key/value lengths, header count.
 const RECORD_OVERHEAD_BYTES = 24;
 
+// Buffers answer in O(1); strings are measured by encoding them, which is why stages hand in bytes.
+const bytesOf = (data: Buffer | string | null | undefined) => (data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+
 function sizeOf(message: Message): number {
-  let size = RECORD_OVERHEAD_BYTES;
-  if (message.key != null) size += Buffer.byteLength(message.key);
-  if (message.value != null) size += Buffer.byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    size += Buffer.byteLength(name) + (value == null ? 0 : [value].flat().reduce((n, v) => n + Buffer.byteLength(v), 0));
+  let size = RECORD_OVERHEAD_BYTES + bytesOf(message.key) + bytesOf(message.value);
+  const headers = message.headers ?? {};
+  for (const name in headers) {
+    const value = headers[name];
+    size += Buffer.byteLength(name);
+    if (Array.isArray(value)) for (const v of value) size += bytesOf(v);
+    else size += bytesOf(value);
   }
   return size;
 }

@@ -5,6 +5,12 @@
  */
 export const LINEAGE_HEADER = 'login.source';
 
+/**
+ * The header on every `processed-logins` record carrying its event time in epoch milliseconds
+ * (decimal ASCII), so the summary stage need not parse the JSON value to learn it.
+ */
+export const EVENT_TIME_HEADER = 'login.event-time-ms';
+
 export interface Lineage {
   readonly topic: string;
   readonly partition: number;

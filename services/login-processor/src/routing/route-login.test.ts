@@ -1,6 +1,6 @@
 import { DEFAULT_LOGIN_RULES, decodeDeadLetterHeaders } from '@login-stream/schema';
 import type { LoginRules } from '@login-stream/schema';
-import { parseLineage, LINEAGE_HEADER } from './lineage';
+import { EVENT_TIME_HEADER, parseLineage, LINEAGE_HEADER } from './lineage';
 import { createLoginRouter } from './route-login';
 import type { InputRecord, OutputRecord, Routed } from './route-login';
 
@@ -48,7 +48,7 @@ describe('routing a raw login', () => {
 
     it('when a login is valid, then it is keyed by user_id, keeps its original fields and gains processed_at', () => {
       const routed = route({ ...SAMPLE, campaign: 'spring' });
-      expect(routed.record.key).toBe(SAMPLE.user_id);
+      expect(String(routed.record.key)).toBe(SAMPLE.user_id);
       expect(processedValue(routed)).toEqual({
         ...SAMPLE,
         campaign: 'spring',
@@ -61,6 +61,10 @@ describe('routing a raw login', () => {
     it('when a login is valid, then its lineage header names the input topic, partition and offset', () => {
       const routed = route(SAMPLE);
       expect(parseLineage(String(routed.record.headers[LINEAGE_HEADER]))).toEqual({ topic: 'user-login', partition: 2, offset: '41' });
+    });
+
+    it('when a login is valid, then its event-time header holds its event time in epoch milliseconds', () => {
+      expect(route(SAMPLE).record.headers[EVENT_TIME_HEADER]).toBe('1694479551000');
     });
 
     it.each([

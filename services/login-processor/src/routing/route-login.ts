@@ -1,7 +1,7 @@
 import { createLoginValidator, encodeDeadLetterHeaders } from '@login-stream/schema';
 import type { LoginRules, Rejection, RejectionCode } from '@login-stream/schema';
 import { decodeLoginBytes } from './decode';
-import { formatLineage, LINEAGE_HEADER } from './lineage';
+import { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER } from './lineage';
 
 /** One record as read from the input topic. */
 export interface InputRecord {
@@ -66,9 +66,14 @@ export function createLoginRouter(rules: LoginRules, clock: () => number = Date.
       userId: login.user_id,
       eventTimeMs: login.event_time_ms,
       record: {
-        key: login.user_id,
-        value,
-        headers: { [LINEAGE_HEADER]: formatLineage(batch.topic, batch.partition, input.offset) },
+        // Bytes, not strings: the partitioner, the request size check and the encoder would
+        // each convert a string again.
+        key: Buffer.from(login.user_id),
+        value: Buffer.from(value),
+        headers: {
+          [LINEAGE_HEADER]: formatLineage(batch.topic, batch.partition, input.offset),
+          [EVENT_TIME_HEADER]: String(login.event_time_ms),
+        },
       },
     };
   };

@@ -3,7 +3,7 @@ import { kafkaMessage } from '../testing/kafka-message';
 import { ProcessorStats } from '../stats';
 import { createRoutingHandler } from './routing-stage';
 
-const topics = { input: 'user-login', processed: 'processed-logins', deadLetter: 'user-login-dlq' };
+const topics = { input: 'user-login', processed: 'processed-logins', deadLetter: 'user-login-dlq', deadLetterPartitions: 6 };
 const valid = (user: string) => JSON.stringify({ user_id: user, app_version: '2.3.0', device_type: 'iOS', ip: '10.0.0.1', locale: 'en', device_id: 'd', timestamp: 1694479551 });
 
 describe('routing stage', () => {
@@ -20,7 +20,7 @@ describe('routing stage', () => {
       ['processed-logins', 2],
       ['user-login-dlq', 1],
     ]);
-    expect(output.topicMessages[0]?.messages.map((m) => m.key)).toEqual(['a', 'b']);
+    expect(output.topicMessages[0]?.messages.map((m) => String(m.key))).toEqual(['a', 'b']);
   });
 
   it('when a batch is routed, then the stats count it only once its transaction committed', () => {
@@ -38,5 +38,15 @@ describe('routing stage', () => {
     const handler = createRoutingHandler(topics, DEFAULT_LOGIN_RULES, new ProcessorStats());
     const output = handler.process(0, [kafkaMessage(0, null, valid('a'))], undefined);
     expect(output.topicMessages.map((t) => t.topic)).toEqual(['processed-logins']);
+  });
+
+  it('when records of input partition p are rejected, then they go to DLQ partition p modulo the DLQ size, in input order', () => {
+    const handler = createRoutingHandler({ ...topics, deadLetterPartitions: 4 }, DEFAULT_LOGIN_RULES, new ProcessorStats());
+    const output = handler.process(5, [kafkaMessage(7, 'k1', 'nope'), kafkaMessage(8, null, '{oops')], undefined);
+    const dlq = output.topicMessages.find((t) => t.topic === 'user-login-dlq');
+    expect(dlq?.messages.map((m) => [m.partition, String(m.value)])).toEqual([
+      [1, 'nope'],
+      [1, '{oops'],
+    ]);
   });
 });

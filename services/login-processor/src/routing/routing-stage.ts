@@ -8,6 +8,7 @@ export interface RoutingTopics {
   readonly input: string;
   readonly processed: string;
   readonly deadLetter: string;
+  readonly deadLetterPartitions: number;
 }
 
 /** Stage 1, stateless: every raw login becomes exactly one processed record or dead letter. */
@@ -30,7 +31,9 @@ export function createRoutingHandler(
         if (routed.kind === 'processed') {
           processed.push(routed.record);
         } else {
-          deadLetters.push(routed.record);
+          // Input partition p's dead letters go to DLQ partition p (mod its size), in input order:
+          // a transaction then touches one DLQ partition instead of one per unkeyed record.
+          deadLetters.push({ ...routed.record, partition: partition % topics.deadLetterPartitions });
           reasons.set(routed.reason, (reasons.get(routed.reason) ?? 0) + 1);
         }
       }

@@ -1,13 +1,17 @@
 import { createLogger } from '@login-stream/logger';
 import { kafkaMessage } from '../testing/kafka-message';
+import { EVENT_TIME_HEADER } from '../routing/lineage';
 import { ProcessorStats } from '../stats';
 import { createSummaryHandler } from './summary-stage';
 import type { SummaryState } from './summary-stage';
 
 const logger = createLogger({ service: 'summary-stage-test', level: 'silent' });
 const T = 1694479551000;
+const processedValue = (user: string, eventTimeMs: number) =>
+  JSON.stringify({ user_id: user, event_time_ms: eventTimeMs, event_time: new Date(eventTimeMs).toISOString() });
+/** A processed-logins record as the routing stage writes it. */
 const processed = (offset: number, user: string, eventTimeMs: number) =>
-  kafkaMessage(offset, user, JSON.stringify({ user_id: user, event_time_ms: eventTimeMs, event_time: new Date(eventTimeMs).toISOString() }));
+  kafkaMessage(offset, user, processedValue(user, eventTimeMs), { [EVENT_TIME_HEADER]: Buffer.from(String(eventTimeMs)) });
 
 function handler(stats = new ProcessorStats()) {
   return createSummaryHandler('user-summary', async (partitions) => partitions.map((): SummaryState => new Map()), stats, logger);
@@ -65,5 +69,15 @@ describe('summary stage', () => {
   it('when a processed record cannot be read, then it is skipped and the rest of the batch is summarized', () => {
     const output = handler().process(0, [kafkaMessage(0, 'u', 'not json'), processed(1, 'u', T)], new Map());
     expect(emitted(output)).toHaveLength(1);
+  });
+
+  it('when a record carries the event-time header, then its time comes from the header, not from the value', () => {
+    const record = kafkaMessage(0, 'u', 'not json', { [EVENT_TIME_HEADER]: Buffer.from(String(T)) });
+    expect(emitted(handler().process(0, [record], new Map())).map((s) => s.first_seen_ms)).toEqual([T]);
+  });
+
+  it('when a record has no event-time header (written by an older processor), then its time is read from its JSON value', () => {
+    const output = handler().process(0, [kafkaMessage(0, 'u', processedValue('u', T))], new Map());
+    expect(emitted(output).map((s) => s.first_seen_ms)).toEqual([T]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '@login-stream/logger';
 import type { KafkaMessage, Message } from 'kafkajs';
 import type { StageHandler } from '../exactly-once/stage';
+import { EVENT_TIME_HEADER } from '../routing/lineage';
 import type { ProcessorStats } from '../stats';
 import { toUserSummary, widenRange } from './seen-range';
 import type { SeenRange } from './seen-range';
@@ -8,7 +9,20 @@ import type { SeenRange } from './seen-range';
 /** The summary state of one `processed-logins` partition: the known range per user. */
 export type SummaryState = Map<string, SeenRange>;
 
-function eventOf(message: KafkaMessage): { userId: string; eventTimeMs: number } | undefined {
+type LoginEvent = { userId: string; eventTimeMs: number };
+
+/** Reads the routing stage's event-time header and key: no JSON parsing on the hot path. */
+function eventOf(message: KafkaMessage): LoginEvent | undefined {
+  const header = message.headers?.[EVENT_TIME_HEADER];
+  if (message.key !== null && header !== undefined && !Array.isArray(header)) {
+    const eventTimeMs = Number(header.toString());
+    if (Number.isSafeInteger(eventTimeMs)) return { userId: message.key.toString(), eventTimeMs };
+  }
+  return eventOfValue(message);
+}
+
+/** Records written before the event-time header existed carry the time only in their value. */
+function eventOfValue(message: KafkaMessage): LoginEvent | undefined {
   if (message.value === null) return undefined;
   let login: { user_id?: unknown; event_time_ms?: unknown };
   try {

@@ -1,0 +1,256 @@
+import { createFastLoginCheck } from './login-fast-path';
+import { DEFAULT_LOGIN_RULES } from './login-rules';
+import type { LoginRules } from './login-rules';
+
+const NOW = Date.parse('2026-11-22T12:00:00Z');
+const clock = () => NOW;
+const fastCheck = createFastLoginCheck(DEFAULT_LOGIN_RULES, clock);
+const lenientCheck = createFastLoginCheck({ ...DEFAULT_LOGIN_RULES, requiredFields: ['user_id', 'timestamp'] }, clock);
+
+const REFERENCE_JSON =
+  '{"user_id":"424cdd21-063a-43a7-b91b-7ca1a833afae","app_version":"2.3.0","device_type":"android","ip":"199.172.111.135","locale":"RU","device_id":"593-47-5928","timestamp":"1694479551"}';
+
+/** A fresh copy of the reference sample, parsed as the processor parses it, with changes. */
+function sample(changes: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...(JSON.parse(REFERENCE_JSON) as Record<string, unknown>), ...changes };
+}
+
+function without(field: string): Record<string, unknown> {
+  const record = sample();
+  delete record[field];
+  return record;
+}
+
+describe('login fast path', () => {
+  it('when the reference sample arrives, then it is accepted at 2023-09-12T00:45:51Z with every field as received', () => {
+    expect(fastCheck(sample())).toEqual({
+      user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
+      app_version: '2.3.0',
+      device_type: 'android',
+      ip: '199.172.111.135',
+      locale: 'RU',
+      device_id: '593-47-5928',
+      timestamp: '1694479551',
+      event_time: '2023-09-12T00:45:51.000Z',
+      event_time_ms: 1694479551000,
+    });
+  });
+
+  it('when the login is accepted, then its keys come in the order zod gives them, so its JSON is the same', () => {
+    expect(Object.keys(fastCheck(sample({ campaign: 'spring' })) ?? {})).toEqual([
+      'user_id',
+      'device_id',
+      'app_version',
+      'device_type',
+      'ip',
+      'locale',
+      'timestamp',
+      'campaign',
+      'event_time',
+      'event_time_ms',
+    ]);
+  });
+
+  it('when a record is accepted or declined, then the input itself is left as it came', () => {
+    const accepted = sample({ device_type: 'IOS', locale: 'ru' });
+    const declined = sample({ device_type: 'IOS', locale: 'ru', ip: 'nope' });
+    expect(fastCheck(accepted)).toBeDefined();
+    expect(fastCheck(declined)).toBeUndefined();
+    expect(accepted).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru' }));
+    expect(declined).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru', ip: 'nope' }));
+  });
+
+  it('when the record has an own __proto__ key, then the login leaves it out, as zod does', () => {
+    const record = { ...(JSON.parse('{"__proto__":{"admin":true}}') as object), ...sample() };
+    const login = fastCheck(record);
+    expect(login).toEqual(fastCheck(sample()));
+    expect(Object.getOwnPropertyNames(login ?? {})).not.toContain('__proto__');
+    expect(Object.getPrototypeOf(login)).toBe(Object.prototype);
+  });
+
+  it('when the record is frozen, has no prototype or is a class instance, then its fields are read all the same', () => {
+    class Login {}
+    const expected = fastCheck(sample());
+    expect(fastCheck(Object.freeze(sample()))).toEqual(expected);
+    expect(fastCheck(Object.assign(Object.create(null) as object, sample()))).toEqual(expected);
+    expect(fastCheck(Object.assign(new Login(), sample()))).toEqual(expected);
+  });
+
+  it('when device_type and locale differ in case, then they come out canonical and upper case', () => {
+    const login = fastCheck(sample({ device_type: 'IOS', locale: 'en-us' }));
+    expect(login?.device_type).toBe('iOS');
+    expect(login?.locale).toBe('EN-US');
+  });
+
+  it.each([
+    ['2.10.0 (compared as a version)', '2.10.0'],
+    ['MAJOR.MINOR', '2.3'],
+    ['a later major', '10.0.0'],
+    ['fifteen-digit components', '999999999999999.0.0'],
+  ])('when app_version is %s, then it is accepted', (_label, app_version) => {
+    expect(fastCheck(sample({ app_version }))?.app_version).toBe(app_version);
+  });
+
+  it.each([
+    ['IPv6', '2001:db8::1'],
+    ['IPv4-mapped IPv6', '::ffff:1.2.3.4'],
+    ['the lowest IPv4', '0.0.0.0'],
+    ['the highest IPv4', '255.255.255.255'],
+  ])('when ip is %s, then isIP accepts it', (_label, ip) => {
+    expect(fastCheck(sample({ ip }))?.ip).toBe(ip);
+  });
+
+  it.each([
+    ['epoch seconds', 1694479551],
+    ['epoch milliseconds', 1694479551000],
+    ['ISO-8601 with an offset', '2023-09-12T02:45:51+02:00'],
+  ])('when the timestamp is %s, then it is kept as received beside its event time', (_label, timestamp) => {
+    const login = fastCheck(sample({ timestamp }));
+    expect(login?.timestamp).toBe(timestamp);
+    expect(login?.event_time).toBe('2023-09-12T00:45:51.000Z');
+  });
+
+  it('when logins alternate between times that share a cache slot, then each gets its own event time', () => {
+    const times = [1694479551, 1694479559, 1694479551.5, 1694479551];
+    expect(times.map((timestamp) => fastCheck(sample({ timestamp }))?.event_time)).toEqual([
+      '2023-09-12T00:45:51.000Z',
+      '2023-09-12T00:45:59.000Z',
+      '2023-09-12T00:45:51.500Z',
+      '2023-09-12T00:45:51.000Z',
+    ]);
+  });
+
+  it('when the event carries unknown fields, then they are kept untouched', () => {
+    const nested = { source: 'web', tags: ['a'] };
+    const login = fastCheck(sample({ campaign: nested, event_time: 'bogus' }));
+    expect(login?.['campaign']).toBe(nested);
+    expect(login?.event_time).toBe('2023-09-12T00:45:51.000Z');
+  });
+
+  it('when an optional field is absent or undefined, then the login is accepted without it', () => {
+    expect(lenientCheck({ user_id: 'u1', timestamp: 1694479551 })).toEqual({
+      user_id: 'u1',
+      timestamp: 1694479551,
+      event_time: '2023-09-12T00:45:51.000Z',
+      event_time_ms: 1694479551000,
+    });
+    expect(lenientCheck({ user_id: 'u1', locale: undefined, timestamp: 1694479551 })).toHaveProperty('locale', undefined);
+  });
+
+  it('when ids are exactly 256 characters, then they are accepted', () => {
+    expect(fastCheck(sample({ user_id: 'u'.repeat(256), device_id: 'd'.repeat(256) }))).toBeDefined();
+  });
+
+  describe('declines, leaving the decision to zod', () => {
+    it.each(['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id', 'timestamp'])('when %s is missing', (field) => {
+      expect(fastCheck(without(field))).toBeUndefined();
+    });
+
+    it.each(['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id', 'timestamp'])('when %s is null', (field) => {
+      expect(fastCheck(sample({ [field]: null }))).toBeUndefined();
+    });
+
+    it.each(['app_version', 'device_type', 'ip', 'locale', 'device_id'])('when optional %s is null', (field) => {
+      expect(lenientCheck({ user_id: 'u1', timestamp: 1694479551, [field]: null })).toBeUndefined();
+    });
+
+    it.each(['user_id', 'timestamp'])('when %s is present but undefined', (field) => {
+      expect(lenientCheck(sample({ [field]: undefined }))).toBeUndefined();
+    });
+
+    it.each([
+      ['a leading space', (v: string) => ` ${v}`],
+      ['a trailing space', (v: string) => `${v} `],
+      ['a tab', (v: string) => `\t${v}`],
+      ['a newline', (v: string) => `${v}\n`],
+      ['a no-break space', (v: string) => `\u00a0${v}`],
+      ['a byte order mark', (v: string) => `${v}\ufeff`],
+      ['an ideographic space', (v: string) => `\u3000${v}`],
+    ])('when a string field is padded with %s', (_label, pad) => {
+      // Not the timestamp: parseEventTime itself allows blanks around epoch digits.
+      for (const field of ['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id']) {
+        const record = sample();
+        expect(fastCheck({ ...record, [field]: pad(record[field] as string) })).toBeUndefined();
+      }
+    });
+
+    it.each([
+      ['too old', '2.2.9'],
+      ['a prerelease', '2.3.0-beta'],
+      ['with build metadata', '2.3.0+build.1'],
+      ['v-prefixed', 'v2.3.0'],
+      ['with a leading zero', '02.3.0'],
+      ['a single number', '2'],
+      ['four components', '2.3.0.1'],
+      ['ending in a dot', '2.3.'],
+      ['with an empty component', '2..3'],
+      ['sixteen-digit components', '1000000000000000.0.0'],
+      ['non-ASCII digits', '٢.٣.٠'],
+      ['empty', ''],
+    ])('when app_version is %s', (_label, app_version) => {
+      expect(fastCheck(sample({ app_version }))).toBeUndefined();
+    });
+
+    it.each(['256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', 'localhost', ':::', ''])('when ip is %s', (ip) => {
+      expect(fastCheck(sample({ ip }))).toBeUndefined();
+    });
+
+    it.each(['windows-phone', 'andr oid', ''])('when device_type is %s', (device_type) => {
+      expect(fastCheck(sample({ device_type }))).toBeUndefined();
+    });
+
+    it.each(['e', 'english', '12', 'en-', 'en-US-'])('when locale is %s', (locale) => {
+      expect(fastCheck(sample({ locale }))).toBeUndefined();
+    });
+
+    it.each([
+      ['zero', 0],
+      ['negative', -1],
+      ['far in the future', Math.floor(NOW / 1000) + 2 * 24 * 3600],
+      ['not a time', 'yesterday'],
+      ['a boolean', true],
+    ])('when the timestamp is %s', (_label, timestamp) => {
+      expect(fastCheck(sample({ timestamp }))).toBeUndefined();
+    });
+
+    it.each([
+      ['a number', 42],
+      ['an object', { id: 'u1' }],
+      ['an array', ['u1']],
+    ])('when user_id is %s', (_label, user_id) => {
+      expect(fastCheck(sample({ user_id }))).toBeUndefined();
+    });
+
+    it('when an id is longer than 256 UTF-16 units, even if zod would count fewer code points', () => {
+      expect(fastCheck(sample({ user_id: 'u'.repeat(257) }))).toBeUndefined();
+      expect(fastCheck(sample({ device_id: '😀'.repeat(200) }))).toBeUndefined();
+    });
+
+    it.each([
+      ['null', null],
+      ['a number', 42],
+      ['a string', REFERENCE_JSON],
+      ['an array', [JSON.parse(REFERENCE_JSON)]],
+    ])('when the input is %s', (_label, input) => {
+      expect(fastCheck(input)).toBeUndefined();
+    });
+  });
+
+  it('when the rules configure other device types and a higher minimum, then those apply', () => {
+    const rules: LoginRules = { ...DEFAULT_LOGIN_RULES, supportedDeviceTypes: ['Web', 'android'], minAppVersion: '2.10' };
+    const check = createFastLoginCheck(rules, clock);
+    expect(check(sample({ device_type: 'WEB', app_version: '2.10.0' }))?.device_type).toBe('Web');
+    expect(check(sample({ device_type: 'iOS', app_version: '2.10.0' }))).toBeUndefined();
+    expect(check(sample({ app_version: '2.9.9' }))).toBeUndefined();
+  });
+
+  it('when the minimum is a prerelease, then its release passes, as semver orders it after', () => {
+    const check = createFastLoginCheck({ ...DEFAULT_LOGIN_RULES, minAppVersion: '2.3.0-beta.2' }, clock);
+    expect(check(sample({ app_version: '2.3.0' }))).toBeDefined();
+    expect(check(sample({ app_version: '2.2.99' }))).toBeUndefined();
+  });
+
+  it('when the minimum app version is not a version, then building the check fails', () => {
+    expect(() => createFastLoginCheck({ ...DEFAULT_LOGIN_RULES, minAppVersion: 'latest' }, clock)).toThrow('not a version');
+  });
+});

@@ -1,0 +1,198 @@
+import { isIP } from 'node:net';
+import semver from 'semver';
+import { parseEventTime } from './event-time';
+import { LOCALE, toVersion } from './login-formats';
+import type { LoginRules } from './login-rules';
+import type { LoginField } from './raw-login';
+import type { NormalizedLogin } from './login-validation';
+
+const MAX_ID_LENGTH = 256;
+/** Shorter version components are exact as numbers (below 2^53) and never too big for semver. */
+const MAX_VERSION_DIGITS = 15;
+/** A power of two; live logins' event times span a few seconds (delivery jitter). */
+const EVENT_TIME_SLOTS = 8;
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/** Whether zod's `z.string().trim().min(1)` passes the string as it is: not empty, nothing to trim. */
+function isTrimmedNonEmpty(s: string): boolean {
+  if (s.length === 0) return false;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  // Printable ASCII other than space is never trimmed; any other edge asks trim() itself.
+  return (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) || s.trim() === s;
+}
+
+/** Whether the key is a field of the zod schema (a switch measured faster than a Set here). */
+function isSchemaField(key: string): boolean {
+  switch (key) {
+    case 'user_id':
+    case 'device_id':
+    case 'app_version':
+    case 'device_type':
+    case 'ip':
+    case 'locale':
+    case 'timestamp':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// zod counts code points, which never exceed UTF-16 units, so within 256 units it passes too;
+// a longer id is left to zod.
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_ID_LENGTH && isTrimmedNonEmpty(v);
+}
+
+/**
+ * Whether `v` is MAJOR.MINOR[.PATCH] in plain decimals (no leading zeros, no prefix, no
+ * prerelease or build) and at least `min`. Such a version means the same to toVersion and
+ * semver; anything else answers false and is left to zod.
+ */
+function isPlainVersionAtLeast(v: string, min: readonly [number, number, number]): boolean {
+  let i = 0;
+  // The sign of v - min over the components read so far.
+  let order = 0;
+  for (let part = 0; part < 3; part++) {
+    let value = 0;
+    // MAJOR.MINOR reads as MAJOR.MINOR.0, as toVersion pads it.
+    if (part < 2 || i < v.length) {
+      if (part > 0 && v.charCodeAt(i++) !== DOT) return false;
+      const start = i;
+      while (i < v.length) {
+        const digit = v.charCodeAt(i) - ZERO;
+        if (digit < 0 || digit > 9) break;
+        value = value * 10 + digit;
+        i++;
+      }
+      const digits = i - start;
+      if (digits === 0 || digits > MAX_VERSION_DIGITS || (digits > 1 && v.charCodeAt(start) === ZERO)) return false;
+    }
+    if (order === 0) order = value > min[part] ? 1 : value < min[part] ? -1 : 0;
+  }
+  // Equal to a prerelease minimum still passes: semver orders a release after its prereleases.
+  return i === v.length && order >= 0;
+}
+
+/**
+ * A hand-written check that proves the common valid login without zod. It returns the
+ * normalized login exactly as the zod schema of login-validation.ts builds it, or undefined
+ * when the record is invalid or anything about it is unusual; zod then decides. So it may
+ * only accept what zod accepts, and whatever it cannot prove cheaply it declines.
+ *
+ * The login is a new object like zod's, the input is never touched. Its keys come in zod's
+ * order too, so even the JSON is the same: the fields of the schema in schema order (an
+ * optional one only when the input has the key), then the other keys in input order, then
+ * event_time and event_time_ms.
+ */
+export function createFastLoginCheck(rules: LoginRules, clock: () => number): (input: unknown) => NormalizedLogin | undefined {
+  const required = new Set<LoginField>(rules.requiredFields);
+  const appVersionRequired = required.has('app_version');
+  const deviceTypeRequired = required.has('device_type');
+  const ipRequired = required.has('ip');
+  const localeRequired = required.has('locale');
+  const deviceIdRequired = required.has('device_id');
+  const canonicalDevice = new Map(rules.supportedDeviceTypes.map((d) => [d.toLowerCase(), d]));
+  const minVersion = semver.parse(toVersion(rules.minAppVersion));
+  if (minVersion === null) throw new Error(`minimum app version "${rules.minAppVersion}" is not a version`);
+  const min = [minVersion.major, minVersion.minor, minVersion.patch] as const;
+  const { maxFutureSkewMs } = rules;
+  // toISOString costs as much as the rest of the check, while live logins mostly carry whole
+  // seconds from the last few seconds: a small cache keyed by the second answers most of them.
+  const cachedMs = new Float64Array(EVENT_TIME_SLOTS).fill(Number.NaN);
+  const cachedEventTimes = new Array<string>(EVENT_TIME_SLOTS).fill('');
+  const eventTimeOf = (ms: number): string => {
+    const slot = Math.floor(ms / 1000) & (EVENT_TIME_SLOTS - 1);
+    if (cachedMs[slot] !== ms) {
+      cachedEventTimes[slot] = new Date(ms).toISOString();
+      cachedMs[slot] = ms;
+    }
+    return cachedEventTimes[slot];
+  };
+
+  return (input) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+    const record = input as Record<string, unknown>;
+
+    const userId = record['user_id'];
+    if (!isId(userId)) return undefined;
+    const deviceId = record['device_id'];
+    // An optional field may be absent or undefined (zod's .optional()), never null.
+    if (deviceId === undefined ? deviceIdRequired : !isId(deviceId)) return undefined;
+
+    const appVersion = record['app_version'];
+    if (appVersion === undefined ? appVersionRequired : !(typeof appVersion === 'string' && isPlainVersionAtLeast(appVersion, min))) {
+      return undefined;
+    }
+
+    const deviceType = record['device_type'];
+    let canonicalType: string | undefined;
+    if (deviceType === undefined) {
+      if (deviceTypeRequired) return undefined;
+    } else {
+      if (typeof deviceType !== 'string' || !isTrimmedNonEmpty(deviceType)) return undefined;
+      canonicalType = canonicalDevice.get(deviceType.toLowerCase());
+      if (canonicalType === undefined) return undefined;
+    }
+
+    const ip = record['ip'];
+    // isIP is zod's own rule; a hand-written dotted-quad check measured slower than its regex.
+    if (ip === undefined ? ipRequired : !(typeof ip === 'string' && isTrimmedNonEmpty(ip) && isIP(ip) !== 0)) return undefined;
+
+    // LOCALE admits only ASCII letters, digits, '-' and '_', so nothing to trim.
+    const locale = record['locale'];
+    let upperLocale: string | undefined;
+    if (locale === undefined) {
+      if (localeRequired) return undefined;
+    } else {
+      if (typeof locale !== 'string' || !LOCALE.test(locale)) return undefined;
+      upperLocale = locale.toUpperCase();
+    }
+
+    // Only a number or a string gets past parseEventTime.
+    const timestamp = record['timestamp'] as number | string;
+    const time = parseEventTime(timestamp, clock(), maxFutureSkewMs);
+    if (!time.ok) return undefined;
+    const eventTime = eventTimeOf(time.ms);
+
+    // The usual login has all of the schema's fields and no other: a literal, in the schema's
+    // order (login-validation.ts), builds it several times faster than copying key by key.
+    let extraKeys = false;
+    for (const key in record) {
+      if (!isSchemaField(key)) {
+        extraKeys = true;
+        break;
+      }
+    }
+    if (!extraKeys && deviceId !== undefined && appVersion !== undefined && deviceType !== undefined && ip !== undefined && locale !== undefined) {
+      // Strings all: checked above.
+      return {
+        user_id: userId,
+        device_id: deviceId as string,
+        app_version: appVersion as string,
+        device_type: canonicalType,
+        ip: ip as string,
+        locale: upperLocale,
+        timestamp,
+        event_time: eventTime,
+        event_time_ms: time.ms,
+      };
+    }
+    // zod keeps a present optional field even when undefined, and copies every other key that
+    // for...in yields except `__proto__`, which would replace the prototype of its plain object.
+    const login: Record<string, unknown> = { user_id: userId };
+    if ('device_id' in record) login['device_id'] = deviceId;
+    if ('app_version' in record) login['app_version'] = appVersion;
+    if ('device_type' in record) login['device_type'] = canonicalType;
+    if ('ip' in record) login['ip'] = ip;
+    if ('locale' in record) login['locale'] = upperLocale;
+    login['timestamp'] = timestamp;
+    for (const key in record) {
+      if (!isSchemaField(key) && key !== '__proto__') login[key] = record[key];
+    }
+    login['event_time'] = eventTime;
+    login['event_time_ms'] = time.ms;
+    return login as NormalizedLogin;
+  };
+}
