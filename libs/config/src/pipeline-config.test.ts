@@ -22,7 +22,7 @@ describe('pipeline config', () => {
       userSummary: 'user-summary',
       loginInsights: 'login-insights',
     });
-    expect(config.topicPartitions).toBe(6);
+    expect(config.topicPartitions).toBe(3);
     expect(config.kafka.ssl).toBe(false);
     expect(config.kafka.sasl).toBeUndefined();
   });
@@ -78,6 +78,6 @@ describe('pipeline config', () => {
   });
 
   it('when a variable is set to an empty string, then its default applies', () => {
-    expect(loadPipelineConfig({ TOPIC_PARTITIONS: '' }).topicPartitions).toBe(6);
+    expect(loadPipelineConfig({ TOPIC_PARTITIONS: '' }).topicPartitions).toBe(3);
   });
 });

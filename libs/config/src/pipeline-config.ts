@@ -25,7 +25,12 @@ const pipelineEnv = {
   TOPIC_DEAD_LETTER: envTopic.default('user-login-dlq'),
   TOPIC_USER_SUMMARY: envTopic.default('user-summary'),
   TOPIC_LOGIN_INSIGHTS: envTopic.default('login-insights'),
-  TOPIC_PARTITIONS: envInt(1, 10_000).default(6),
+  /**
+   * Every exactly-once transaction writes a commit marker to each output partition it touched,
+   * so a stage's marker writes grow with partitions²; 3 suits one small broker. Size it to the
+   * consumers you run (one per partition at most) on a real cluster.
+   */
+  TOPIC_PARTITIONS: envInt(1, 10_000).default(3),
   /** -1 lets the broker apply its default.replication.factor. */
   TOPIC_REPLICATION_FACTOR: envInt(-1, 32).refine((n) => n !== 0, 'must be -1 or at least 1').default(-1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

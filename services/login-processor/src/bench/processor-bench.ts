@@ -21,7 +21,8 @@ import { percentile } from './percentile';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 500_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
-const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
+/** Partitions of every topic; by default the pipeline's own default (TOPIC_PARTITIONS). */
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? loadPipelineConfig({}).topicPartitions);
 /** Distinct users: each one's first login, and every widening of its range, also writes a summary. */
 const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
 const WARM_UP_MS = 2_000;
@@ -146,7 +147,7 @@ async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): 
     await waitUntil(() => latencies.length >= counted, { timeoutMs: 60_000, description: `${counted} outputs`, intervalMs: 50 });
     const sorted = [...latencies].sort((a, b) => a - b);
     say(
-      `latency at ${round(RATE)} events/s over ${SECONDS} s (first ${WARM_UP_MS / 1000} s excluded, ${round(sorted.length)} events): ` +
+      `latency at ${round(RATE)} events/s over ${SECONDS} s (first ${WARM_UP_MS / 1000} s excluded, ${round(sorted.length)} events, ${INSTANCES} instance(s), ${PARTITIONS} partitions): ` +
         `p50 ${percentile(sorted, 0.5)} ms, p99 ${percentile(sorted, 0.99)} ms, max ${sorted[sorted.length - 1]} ms`,
     );
   } finally {
