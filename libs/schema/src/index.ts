@@ -6,6 +6,7 @@ export { DEFAULT_LOGIN_RULES } from './login-rules';
 export type { LoginRules } from './login-rules';
 export { parseEventTime } from './event-time';
 export type { EventTimeResult } from './event-time';
+export { formatIsoUtc } from './iso-time';
 export { createLoginValidator } from './login-validation';
 export type { LoginValidation, NormalizedLogin } from './login-validation';
 export { processedLoginSchema } from './processed-login';
