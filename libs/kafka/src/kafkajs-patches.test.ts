@@ -37,6 +37,8 @@ const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Long = require('kafkajs/src/utils/long') as { fromString: (s: string) => unknown };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C') as (buffer: Buffer) => number;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
   topic: string;
   partitionMetadata: unknown[];
@@ -54,6 +56,7 @@ describe('patched kafkajs', () => {
       'src/consumer/filterAbortedMessages.js',
       'src/protocol/recordBatch/v0/decoder.js',
       'src/protocol/recordBatch/record/v0/decoder.js',
+      'src/protocol/recordBatch/crc32C/crc32C.js',
     ]) {
       expect(readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')).toContain('login-stream patch');
     }
@@ -130,6 +133,30 @@ describe('patched kafkajs', () => {
         ['__proto__', ['p']],
         ['b', ['3']],
       ]);
+    });
+  });
+
+  describe('checksumming record batches', () => {
+    /** CRC-32C one bit at a time, straight from the definition (reflected polynomial 0x82F63B78). */
+    function referenceCrc32C(bytes: Buffer): number {
+      let crc = 0xffffffff;
+      for (const byte of bytes) {
+        crc ^= byte;
+        for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0x82f63b78 & -(crc & 1));
+      }
+      return (crc ^ 0xffffffff) >>> 0;
+    }
+
+    it('when the standard check input "123456789" is summed, then the CRC-32C is 0xE3069283', () => {
+      expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    });
+
+    it('when buffers of every length from 0 to 64 and larger ones at any offset are summed, then the CRC-32C matches the definition', () => {
+      const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131 + 17) % 256));
+      for (let length = 0; length <= 64; length++) expect(crc32C(bytes.subarray(0, length))).toBe(referenceCrc32C(bytes.subarray(0, length)));
+      for (const [start, end] of [[1, 1000], [3, 4099], [7, 5000]]) {
+        expect(crc32C(bytes.subarray(start, end))).toBe(referenceCrc32C(bytes.subarray(start, end)));
+      }
     });
   });
 });

@@ -21,7 +21,8 @@ const processorEnv = {
   SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000),
   /** After this, the broker aborts the open transaction of an instance that died and was not replaced. */
   TRANSACTION_TIMEOUT_MS: envInt(1_000, 900_000).default(60_000),
-  FETCH_MAX_BYTES_PER_PARTITION: envInt(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** Input per partition per fetch, and so per transaction: larger batches spread its fixed cost. */
+  FETCH_MAX_BYTES_PER_PARTITION: envInt(1_024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
   STATE_RESTORE_TIMEOUT_MS: envInt(1_000).default(120_000),
 };
 
