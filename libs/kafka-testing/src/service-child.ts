@@ -10,7 +10,7 @@ export function buildPackage(dir: string): void {
 }
 
 /**
- * A compiled service (`node <script> <args>`) as a child process, its NDJSON stdout parsed
+ * A compiled service (`node <flags> <script> <args>`) as a child process, its NDJSON stdout parsed
  * line by line so tests can wait for what it logs; stderr passes through.
  */
 export class ServiceChild {
@@ -25,8 +25,10 @@ export class ServiceChild {
     script: string,
     args: readonly string[],
     env: Readonly<Record<string, string>>,
+    /** Flags for node itself, as the service's start script passes them. */
+    nodeFlags: readonly string[] = [],
   ) {
-    this.child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     let pending = '';
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { buildPackage, ServiceChild } from '@login-stream/kafka-testing';
+import { PROCESSOR_NODE_FLAGS } from '../node-flags';
 
 export type { LogLine } from '@login-stream/kafka-testing';
 
@@ -9,10 +10,10 @@ export function buildProcessor(): void {
   buildPackage(SERVICE_DIR);
 }
 
-/** `node dist/main.js` of the processor. */
+/** The processor as `npm start` runs it: `node <flags> dist/main.js`. */
 export class ProcessorChild extends ServiceChild {
   constructor(env: Readonly<Record<string, string>>) {
-    super('processor', path.join(SERVICE_DIR, 'dist/main.js'), [], env);
+    super('processor', path.join(SERVICE_DIR, 'dist/main.js'), [], env, PROCESSOR_NODE_FLAGS);
   }
 
   /** Both stages have fenced former owners and restored their state: input is being processed. */
