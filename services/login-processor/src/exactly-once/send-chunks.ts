@@ -11,7 +11,7 @@ export const MAX_CHUNK_BYTES = 960 * 1024;
 // Per-record framing: length, attributes, deltas, key/value lengths, header count.
 const RECORD_OVERHEAD_BYTES = 24;
 
-// Buffers answer in O(1); strings are measured by encoding them, which is why stages hand in bytes.
+// Buffers answer in O(1); a string's UTF-8 length takes a scan of it.
 const bytesOf = (data: Buffer | string | null | undefined) => (data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length);
 
 function sizeOf(message: Message): number {

@@ -1,3 +1,4 @@
+import { formatIsoUtc } from '@login-stream/schema';
 import type { UserSummary } from '@login-stream/schema';
 
 /** The first and last event time known for one user, in epoch milliseconds. */
@@ -21,8 +22,8 @@ export function widenRange(current: SeenRange | undefined, eventTimeMs: number):
 export function toUserSummary(userId: string, range: SeenRange): UserSummary {
   return {
     user_id: userId,
-    first_seen: new Date(range.firstSeenMs).toISOString(),
-    last_seen: new Date(range.lastSeenMs).toISOString(),
+    first_seen: formatIsoUtc(range.firstSeenMs),
+    last_seen: formatIsoUtc(range.lastSeenMs),
     first_seen_ms: range.firstSeenMs,
     last_seen_ms: range.lastSeenMs,
   };
