@@ -1,19 +1,8 @@
 import { formatIsoUtc } from './iso-time';
+import { seededRandom } from './testing/seeded-random';
 
 const MAX_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MS_PER_DAY = 86_400_000;
-
-/** A seeded 32-bit generator (mulberry32), so a failing value can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The values whose formatting differs from toISOString, so one failure names them all. */
 function mismatches(values: readonly number[]): number[] {

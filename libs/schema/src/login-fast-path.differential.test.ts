@@ -4,6 +4,7 @@ import type { LoginRules } from './login-rules';
 import { createLoginValidator, createZodLoginValidator } from './login-validation';
 import type { LoginValidation, NormalizedLogin } from './login-validation';
 import { LOGIN_FIELDS } from './raw-login';
+import { seededRandom } from './testing/seeded-random';
 
 // Holds the fast path to zod, the source of truth, over many generated logins: valid ones and
 // ones with one to three things changed (removed, null, mistyped, padded, recased, edge values,
@@ -12,18 +13,6 @@ import { LOGIN_FIELDS } from './raw-login';
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const NOW_S = Math.floor(NOW / 1000);
 const clock = () => NOW;
-
-/** mulberry32: small, seedable, good enough to pick test cases. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   readonly name: string;
