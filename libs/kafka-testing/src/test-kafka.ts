@@ -68,7 +68,11 @@ export class TestKafka {
 
   async close(): Promise<void> {
     if (this.topics.length > 0 && this.adminClient !== undefined) {
-      await this.adminClient.deleteTopics({ topics: this.topics });
+      // An owned topic may never have been made (the code under test failed first); deleting it
+      // would fail and hide that failure.
+      const existing = new Set(await this.adminClient.listTopics());
+      const topics = this.topics.filter((t) => existing.has(t));
+      if (topics.length > 0) await this.adminClient.deleteTopics({ topics });
     }
     await Promise.allSettled(this.clients.reverse().map((c) => c.disconnect()));
   }

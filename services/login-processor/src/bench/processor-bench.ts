@@ -45,8 +45,10 @@ function startProcessors(env: Record<string, string>): { stop: () => Promise<voi
 
 async function preload(producer: Producer, topic: string, count: number): Promise<void> {
   const logins = mixedLogins({ count, users: USERS, badShare: 0.05, seed: 42 });
-  for (let i = 0; i < logins.length; i += 10_000) {
-    await producer.send({ topic, acks: 1, messages: logins.slice(i, i + 10_000).map((m, j) => ({ ...m, partition: (i + j) % PARTITIONS })) });
+  // 2,000 logins stay below the broker's 1 MiB per partition per request even on one partition.
+  const chunk = 2_000;
+  for (let i = 0; i < logins.length; i += chunk) {
+    await producer.send({ topic, acks: 1, messages: logins.slice(i, i + chunk).map((m, j) => ({ ...m, partition: (i + j) % PARTITIONS })) });
   }
 }
 
