@@ -5,7 +5,7 @@ import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { mixedLogins } from './testing/login-events';
 import { actualOutputs, actualSummaries, expectedOutputs, expectedSummaries, latestSummaryPerUser, rangePerUser, singleOutputs } from './testing/pipeline-oracle';
 import { pipelineEnv } from './testing/pipeline-env';
-import { buildProcessor, ProcessorChild } from './testing/processor-child';
+import { useProcessorChildren } from './testing/processor-children';
 import { committedInput } from './testing/group-progress';
 import { settledRun } from './testing/verify-pipeline';
 
@@ -14,11 +14,7 @@ const CHUNK = 200;
 
 describe('exactly once across SIGKILL', () => {
   const testKafka = new TestKafka();
-  const children: ProcessorChild[] = [];
-  beforeAll(() => buildProcessor(), 180_000);
-  afterEach(async () => {
-    await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
-  });
+  const processors = useProcessorChildren();
   afterAll(() => testKafka.close());
 
   it('when the processor is SIGKILLed at random moments while input flows and is restarted, then every input offset appears exactly once across processed-logins and the DLQ, and the summaries are consistent', async () => {
@@ -44,8 +40,7 @@ describe('exactly once across SIGKILL', () => {
 
     for (let round = 1; round <= ROUNDS; round++) {
       const before = await committedInput(admin, groupId, topics.userLogin);
-      const child = new ProcessorChild(env);
-      children.push(child);
+      const child = processors.start(env);
       await child.waitUntilReady();
       // Each instance does real work before it dies, so recovery has something to get right...
       await waitUntil(async () => (await committedInput(admin, groupId, topics.userLogin)) > before, {
@@ -59,8 +54,7 @@ describe('exactly once across SIGKILL', () => {
     killing = false;
     await feeding;
 
-    const survivor = new ProcessorChild(env);
-    children.push(survivor);
+    const survivor = processors.start(env);
     const run = await settledRun(testKafka.kafka, admin, topics, groupId);
 
     expect(run.input).toHaveLength(sent);

@@ -4,8 +4,8 @@ import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { mixedLogins } from './testing/login-events';
 import { actualOutputs, actualSummaries, expectedOutputs, expectedSummaries, latestSummaryPerUser, singleOutputs } from './testing/pipeline-oracle';
 import { pipelineEnv } from './testing/pipeline-env';
-import { buildProcessor, ProcessorChild } from './testing/processor-child';
-import type { LogLine } from './testing/processor-child';
+import type { LogLine, ProcessorChild } from './testing/processor-child';
+import { useProcessorChildren } from './testing/processor-children';
 import { settledRun } from './testing/verify-pipeline';
 
 const EVENTS = 6_000;
@@ -13,11 +13,7 @@ const routingPartitions = (line: LogLine) => (line.msg === 'partitions assigned'
 
 describe('scale-out', () => {
   const testKafka = new TestKafka();
-  const children: ProcessorChild[] = [];
-  beforeAll(() => buildProcessor(), 180_000);
-  afterEach(async () => {
-    await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
-  });
+  const processors = useProcessorChildren();
   afterAll(() => testKafka.close());
 
   it('when two instances share the group, then they split the partitions and their outputs are the same as one instance’s', async () => {
@@ -28,8 +24,7 @@ describe('scale-out', () => {
     const topicsTwo = loadPipelineConfig(two).topics;
     for (const t of [topicsOne, topicsTwo]) for (const name of [t.processedLogins, t.deadLetter, t.userSummary]) testKafka.own(name);
 
-    const [first, second] = [new ProcessorChild(two), new ProcessorChild(two)];
-    children.push(first, second);
+    const [first, second] = [processors.start(two), processors.start(two)];
     // Input is produced only once the two instances hold three routing partitions each.
     await Promise.all(
       [first, second].map((child) => child.waitForLog((l) => routingPartitions(l)?.length === 3, 'three routing partitions for each instance')),
@@ -37,8 +32,7 @@ describe('scale-out', () => {
     const producer = await testKafka.producer();
     await producer.send({ topic: input, messages: mixedLogins({ count: EVENTS, users: 50, badShare: 0.15, seed: 99 }) });
 
-    const single = new ProcessorChild(one);
-    children.push(single);
+    processors.start(one);
 
     const admin = await testKafka.admin();
     const [runOne, runTwo] = await Promise.all([

@@ -21,7 +21,6 @@ import { percentile } from './percentile';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
-
 /** Distinct users: each one's first login, and every widening of its range, also writes a summary. */
 const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
 const WARM_UP_MS = 2_000;
@@ -37,7 +36,7 @@ const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 2);
  */
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? INSTANCES);
 
-/** The processor as it runs in production: `node dist/main.js`, as many instances as asked for. */
+/** The processor as `npm start` runs it (node flags included), as many instances as asked for. */
 function startProcessors(env: Record<string, string>): { stop: () => Promise<void> } {
   const children = Array.from({ length: INSTANCES }, () => new ProcessorChild({ ...env, LOG_LEVEL: 'warn' }));
   return { stop: async () => void (await Promise.all(children.map((c) => c.kill('SIGTERM')))) };
