@@ -1,11 +1,22 @@
 import { createFastLoginCheck } from './login-fast-path';
 import { DEFAULT_LOGIN_RULES } from './login-rules';
 import type { LoginRules } from './login-rules';
+import { createZodLoginValidator } from './login-validation';
+import type { LoginValidation, NormalizedLogin } from './login-validation';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const clock = () => NOW;
+const LENIENT_RULES: LoginRules = { ...DEFAULT_LOGIN_RULES, requiredFields: ['user_id', 'timestamp'] };
 const fastCheck = createFastLoginCheck(DEFAULT_LOGIN_RULES, clock);
-const lenientCheck = createFastLoginCheck({ ...DEFAULT_LOGIN_RULES, requiredFields: ['user_id', 'timestamp'] }, clock);
+const lenientCheck = createFastLoginCheck(LENIENT_RULES, clock);
+const byZod = createZodLoginValidator(DEFAULT_LOGIN_RULES, clock);
+
+/** The login the fast path accepted; undefined when it rejected the record or declined it. */
+function loginOf(result: LoginValidation | undefined): NormalizedLogin | undefined {
+  return result?.ok === true ? result.login : undefined;
+}
+const accept = (input: unknown) => loginOf(fastCheck(input));
+const acceptLenient = (input: unknown) => loginOf(lenientCheck(input));
 
 const REFERENCE_JSON =
   '{"user_id":"424cdd21-063a-43a7-b91b-7ca1a833afae","app_version":"2.3.0","device_type":"android","ip":"199.172.111.135","locale":"RU","device_id":"593-47-5928","timestamp":"1694479551"}';
@@ -23,7 +34,7 @@ function without(field: string): Record<string, unknown> {
 
 describe('login fast path', () => {
   it('when the reference sample arrives, then it is accepted at 2023-09-12T00:45:51Z with every field as received', () => {
-    expect(fastCheck(sample())).toEqual({
+    expect(accept(sample())).toEqual({
       user_id: '424cdd21-063a-43a7-b91b-7ca1a833afae',
       app_version: '2.3.0',
       device_type: 'android',
@@ -37,7 +48,7 @@ describe('login fast path', () => {
   });
 
   it('when the login is accepted, then its keys come in the order zod gives them, so its JSON is the same', () => {
-    expect(Object.keys(fastCheck(sample({ campaign: 'spring' })) ?? {})).toEqual([
+    expect(Object.keys(accept(sample({ campaign: 'spring' })) ?? {})).toEqual([
       'user_id',
       'device_id',
       'app_version',
@@ -51,33 +62,36 @@ describe('login fast path', () => {
     ]);
   });
 
-  it('when a record is accepted or declined, then the input itself is left as it came', () => {
+  it('when a record is accepted, rejected or declined, then the input itself is left as it came', () => {
     const accepted = sample({ device_type: 'IOS', locale: 'ru' });
-    const declined = sample({ device_type: 'IOS', locale: 'ru', ip: 'nope' });
-    expect(fastCheck(accepted)).toBeDefined();
+    const rejected = sample({ device_type: 'IOS', locale: 'ru', ip: 'nope' });
+    const declined = sample({ device_type: 'IOS', locale: 'ru', ip: 42 });
+    expect(fastCheck(accepted)?.ok).toBe(true);
+    expect(fastCheck(rejected)?.ok).toBe(false);
     expect(fastCheck(declined)).toBeUndefined();
     expect(accepted).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru' }));
-    expect(declined).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru', ip: 'nope' }));
+    expect(rejected).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru', ip: 'nope' }));
+    expect(declined).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru', ip: 42 }));
   });
 
   it('when the record has an own __proto__ key, then the login leaves it out, as zod does', () => {
     const record = { ...(JSON.parse('{"__proto__":{"admin":true}}') as object), ...sample() };
-    const login = fastCheck(record);
-    expect(login).toEqual(fastCheck(sample()));
+    const login = accept(record);
+    expect(login).toEqual(accept(sample()));
     expect(Object.getOwnPropertyNames(login ?? {})).not.toContain('__proto__');
     expect(Object.getPrototypeOf(login)).toBe(Object.prototype);
   });
 
   it('when the record is frozen, has no prototype or is a class instance, then its fields are read all the same', () => {
     class Login {}
-    const expected = fastCheck(sample());
-    expect(fastCheck(Object.freeze(sample()))).toEqual(expected);
-    expect(fastCheck(Object.assign(Object.create(null) as object, sample()))).toEqual(expected);
-    expect(fastCheck(Object.assign(new Login(), sample()))).toEqual(expected);
+    const expected = accept(sample());
+    expect(accept(Object.freeze(sample()))).toEqual(expected);
+    expect(accept(Object.assign(Object.create(null) as object, sample()))).toEqual(expected);
+    expect(accept(Object.assign(new Login(), sample()))).toEqual(expected);
   });
 
   it('when device_type and locale differ in case, then they come out canonical and upper case', () => {
-    const login = fastCheck(sample({ device_type: 'IOS', locale: 'en-us' }));
+    const login = accept(sample({ device_type: 'IOS', locale: 'en-us' }));
     expect(login?.device_type).toBe('iOS');
     expect(login?.locale).toBe('EN-US');
   });
@@ -88,7 +102,7 @@ describe('login fast path', () => {
     ['a later major', '10.0.0'],
     ['fifteen-digit components', '999999999999999.0.0'],
   ])('when app_version is %s, then it is accepted', (_label, app_version) => {
-    expect(fastCheck(sample({ app_version }))?.app_version).toBe(app_version);
+    expect(accept(sample({ app_version }))?.app_version).toBe(app_version);
   });
 
   it.each([
@@ -97,7 +111,7 @@ describe('login fast path', () => {
     ['the lowest IPv4', '0.0.0.0'],
     ['the highest IPv4', '255.255.255.255'],
   ])('when ip is %s, then isIP accepts it', (_label, ip) => {
-    expect(fastCheck(sample({ ip }))?.ip).toBe(ip);
+    expect(accept(sample({ ip }))?.ip).toBe(ip);
   });
 
   it.each([
@@ -105,14 +119,14 @@ describe('login fast path', () => {
     ['epoch milliseconds', 1694479551000],
     ['ISO-8601 with an offset', '2023-09-12T02:45:51+02:00'],
   ])('when the timestamp is %s, then it is kept as received beside its event time', (_label, timestamp) => {
-    const login = fastCheck(sample({ timestamp }));
+    const login = accept(sample({ timestamp }));
     expect(login?.timestamp).toBe(timestamp);
     expect(login?.event_time).toBe('2023-09-12T00:45:51.000Z');
   });
 
   it('when logins alternate between times that share a cache slot, then each gets its own event time', () => {
     const times = [1694479551, 1694479559, 1694479551.5, 1694479551];
-    expect(times.map((timestamp) => fastCheck(sample({ timestamp }))?.event_time)).toEqual([
+    expect(times.map((timestamp) => accept(sample({ timestamp }))?.event_time)).toEqual([
       '2023-09-12T00:45:51.000Z',
       '2023-09-12T00:45:59.000Z',
       '2023-09-12T00:45:51.500Z',
@@ -122,40 +136,82 @@ describe('login fast path', () => {
 
   it('when the event carries unknown fields, then they are kept untouched', () => {
     const nested = { source: 'web', tags: ['a'] };
-    const login = fastCheck(sample({ campaign: nested, event_time: 'bogus' }));
+    const login = accept(sample({ campaign: nested, event_time: 'bogus' }));
     expect(login?.['campaign']).toBe(nested);
     expect(login?.event_time).toBe('2023-09-12T00:45:51.000Z');
   });
 
   it('when an optional field is absent or undefined, then the login is accepted without it', () => {
-    expect(lenientCheck({ user_id: 'u1', timestamp: 1694479551 })).toEqual({
+    expect(acceptLenient({ user_id: 'u1', timestamp: 1694479551 })).toEqual({
       user_id: 'u1',
       timestamp: 1694479551,
       event_time: '2023-09-12T00:45:51.000Z',
       event_time_ms: 1694479551000,
     });
-    expect(lenientCheck({ user_id: 'u1', locale: undefined, timestamp: 1694479551 })).toHaveProperty('locale', undefined);
+    expect(acceptLenient({ user_id: 'u1', locale: undefined, timestamp: 1694479551 })).toHaveProperty('locale', undefined);
   });
 
   it('when ids are exactly 256 characters, then they are accepted', () => {
-    expect(fastCheck(sample({ user_id: 'u'.repeat(256), device_id: 'd'.repeat(256) }))).toBeDefined();
+    expect(accept(sample({ user_id: 'u'.repeat(256), device_id: 'd'.repeat(256) }))).toBeDefined();
+  });
+
+  describe('rejects exactly as zod does', () => {
+    /** The fast path's answer, which must be a rejection and equal zod's, codes in order. */
+    function rejectionCodes(input: Record<string, unknown>, validate = fastCheck, zod = byZod): string[] {
+      const answer = validate(input);
+      expect(answer).toEqual(zod(input));
+      // Key order too: the rejections are written to the DLQ as JSON.
+      expect(JSON.stringify(answer)).toBe(JSON.stringify(zod(input)));
+      return answer?.ok === false ? answer.rejections.map((r) => r.code) : [];
+    }
+
+    it.each(['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id', 'timestamp'])('when %s is missing', (field) => {
+      expect(fastCheck(without(field))).toEqual({ ok: false, rejections: [{ code: 'MISSING_FIELD', field, message: `${field} is missing` }] });
+      expect(rejectionCodes(without(field))).toEqual(['MISSING_FIELD']);
+    });
+
+    it.each(['user_id', 'timestamp'])('when %s is present but undefined', (field) => {
+      expect(rejectionCodes(sample({ [field]: undefined }), lenientCheck, createZodLoginValidator(LENIENT_RULES, clock))).toEqual(['MISSING_FIELD']);
+    });
+
+    it('when app_version is below the minimum, even though 2.10.0 is above it', () => {
+      expect(rejectionCodes(sample({ app_version: '2.2.9' }))).toEqual(['APP_VERSION_TOO_OLD']);
+    });
+
+    it.each(['999.999.999.999', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', 'localhost', ':::'])('when ip is %s', (ip) => {
+      expect(rejectionCodes(sample({ ip }))).toEqual(['INVALID_IP']);
+    });
+
+    it.each(['windows-phone', 'andr oid', 'x'.repeat(100)])('when device_type is %s', (device_type) => {
+      expect(rejectionCodes(sample({ device_type }))).toEqual(['UNSUPPORTED_DEVICE_TYPE']);
+    });
+
+    it.each(['e', 'english', '12', 'en-', 'en-US-'])('when locale is %s', (locale) => {
+      expect(rejectionCodes(sample({ locale }))).toEqual(['INVALID_LOCALE']);
+    });
+
+    it.each([
+      ['zero', 0, 'INVALID_TIMESTAMP'],
+      ['negative', -1, 'INVALID_TIMESTAMP'],
+      ['not a time', 'yesterday', 'INVALID_TIMESTAMP'],
+      ['far in the future', Math.floor(NOW / 1000) + 2 * 24 * 3600, 'TIMESTAMP_OUT_OF_RANGE'],
+    ])('when the timestamp is %s', (_label, timestamp, code) => {
+      expect(rejectionCodes(sample({ timestamp }))).toEqual([code]);
+    });
+
+    it('when several rules are broken, then each is reported, in the order of the schema’s fields', () => {
+      const record = { ...without('device_id'), timestamp: -1, locale: 'english', ip: 'nope', app_version: '1.0' };
+      expect(rejectionCodes(record)).toEqual(['MISSING_FIELD', 'APP_VERSION_TOO_OLD', 'INVALID_IP', 'INVALID_LOCALE', 'INVALID_TIMESTAMP']);
+    });
   });
 
   describe('declines, leaving the decision to zod', () => {
-    it.each(['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id', 'timestamp'])('when %s is missing', (field) => {
-      expect(fastCheck(without(field))).toBeUndefined();
-    });
-
     it.each(['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id', 'timestamp'])('when %s is null', (field) => {
       expect(fastCheck(sample({ [field]: null }))).toBeUndefined();
     });
 
     it.each(['app_version', 'device_type', 'ip', 'locale', 'device_id'])('when optional %s is null', (field) => {
       expect(lenientCheck({ user_id: 'u1', timestamp: 1694479551, [field]: null })).toBeUndefined();
-    });
-
-    it.each(['user_id', 'timestamp'])('when %s is present but undefined', (field) => {
-      expect(lenientCheck(sample({ [field]: undefined }))).toBeUndefined();
     });
 
     it.each([
@@ -175,7 +231,6 @@ describe('login fast path', () => {
     });
 
     it.each([
-      ['too old', '2.2.9'],
       ['a prerelease', '2.3.0-beta'],
       ['with build metadata', '2.3.0+build.1'],
       ['v-prefixed', 'v2.3.0'],
@@ -191,24 +246,14 @@ describe('login fast path', () => {
       expect(fastCheck(sample({ app_version }))).toBeUndefined();
     });
 
-    it.each(['256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', 'localhost', ':::', ''])('when ip is %s', (ip) => {
-      expect(fastCheck(sample({ ip }))).toBeUndefined();
-    });
-
-    it.each(['windows-phone', 'andr oid', ''])('when device_type is %s', (device_type) => {
-      expect(fastCheck(sample({ device_type }))).toBeUndefined();
-    });
-
-    it.each(['e', 'english', '12', 'en-', 'en-US-'])('when locale is %s', (locale) => {
-      expect(fastCheck(sample({ locale }))).toBeUndefined();
+    it.each(['user_id', 'app_version', 'device_type', 'ip', 'locale', 'device_id'])('when %s is an empty string', (field) => {
+      expect(fastCheck(sample({ [field]: '' }))).toBeUndefined();
     });
 
     it.each([
-      ['zero', 0],
-      ['negative', -1],
-      ['far in the future', Math.floor(NOW / 1000) + 2 * 24 * 3600],
-      ['not a time', 'yesterday'],
       ['a boolean', true],
+      ['null', null],
+      ['blank', '  '],
     ])('when the timestamp is %s', (_label, timestamp) => {
       expect(fastCheck(sample({ timestamp }))).toBeUndefined();
     });
@@ -239,15 +284,15 @@ describe('login fast path', () => {
   it('when the rules configure other device types and a higher minimum, then those apply', () => {
     const rules: LoginRules = { ...DEFAULT_LOGIN_RULES, supportedDeviceTypes: ['Web', 'android'], minAppVersion: '2.10' };
     const check = createFastLoginCheck(rules, clock);
-    expect(check(sample({ device_type: 'WEB', app_version: '2.10.0' }))?.device_type).toBe('Web');
-    expect(check(sample({ device_type: 'iOS', app_version: '2.10.0' }))).toBeUndefined();
-    expect(check(sample({ app_version: '2.9.9' }))).toBeUndefined();
+    expect(loginOf(check(sample({ device_type: 'WEB', app_version: '2.10.0' })))?.device_type).toBe('Web');
+    expect(check(sample({ device_type: 'iOS', app_version: '2.10.0' }))).toMatchObject({ ok: false, rejections: [{ code: 'UNSUPPORTED_DEVICE_TYPE' }] });
+    expect(check(sample({ app_version: '2.9.9' }))).toMatchObject({ ok: false, rejections: [{ code: 'APP_VERSION_TOO_OLD' }] });
   });
 
   it('when the minimum is a prerelease, then its release passes, as semver orders it after', () => {
     const check = createFastLoginCheck({ ...DEFAULT_LOGIN_RULES, minAppVersion: '2.3.0-beta.2' }, clock);
-    expect(check(sample({ app_version: '2.3.0' }))).toBeDefined();
-    expect(check(sample({ app_version: '2.2.99' }))).toBeUndefined();
+    expect(check(sample({ app_version: '2.3.0' }))?.ok).toBe(true);
+    expect(check(sample({ app_version: '2.2.99' }))).toMatchObject({ ok: false, rejections: [{ code: 'APP_VERSION_TOO_OLD' }] });
   });
 
   it('when the minimum app version is not a version, then building the check fails', () => {

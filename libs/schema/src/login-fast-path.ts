@@ -5,7 +5,9 @@ import { formatIsoUtc } from './iso-time';
 import { LOCALE, toVersion } from './login-formats';
 import type { LoginRules } from './login-rules';
 import type { LoginField } from './raw-login';
-import type { NormalizedLogin } from './login-validation';
+import type { LoginValidation, NormalizedLogin } from './login-validation';
+import type { Rejection, RejectionCode } from './rejection-codes';
+import { REJECTION_MESSAGES } from './rejection-messages';
 
 const MAX_ID_LENGTH = 256;
 /** Shorter version components are exact as numbers (below 2^53) and never too big for semver. */
@@ -47,11 +49,11 @@ function isId(v: unknown): v is string {
 }
 
 /**
- * Whether `v` is MAJOR.MINOR[.PATCH] in plain decimals (no leading zeros, no prefix, no
- * prerelease or build) and at least `min`. Such a version means the same to toVersion and
- * semver; anything else answers false and is left to zod.
+ * How `v` compares to `min` (-1, 0 or 1) if it is MAJOR.MINOR[.PATCH] in plain decimals (no
+ * leading zeros, no prefix, no prerelease or build); undefined for anything else. Such a
+ * version means the same to toVersion and semver, so zod's rule agrees with this order.
  */
-function isPlainVersionAtLeast(v: string, min: readonly [number, number, number]): boolean {
+function comparePlainVersion(v: string, min: readonly [number, number, number]): number | undefined {
   let i = 0;
   // The sign of v - min over the components read so far.
   let order = 0;
@@ -59,7 +61,7 @@ function isPlainVersionAtLeast(v: string, min: readonly [number, number, number]
     let value = 0;
     // MAJOR.MINOR reads as MAJOR.MINOR.0, as toVersion pads it.
     if (part < 2 || i < v.length) {
-      if (part > 0 && v.charCodeAt(i++) !== DOT) return false;
+      if (part > 0 && v.charCodeAt(i++) !== DOT) return undefined;
       const start = i;
       while (i < v.length) {
         const digit = v.charCodeAt(i) - ZERO;
@@ -68,26 +70,37 @@ function isPlainVersionAtLeast(v: string, min: readonly [number, number, number]
         i++;
       }
       const digits = i - start;
-      if (digits === 0 || digits > MAX_VERSION_DIGITS || (digits > 1 && v.charCodeAt(start) === ZERO)) return false;
+      if (digits === 0 || digits > MAX_VERSION_DIGITS || (digits > 1 && v.charCodeAt(start) === ZERO)) return undefined;
     }
     if (order === 0) order = value > min[part] ? 1 : value < min[part] ? -1 : 0;
   }
-  // Equal to a prerelease minimum still passes: semver orders a release after its prereleases.
-  return i === v.length && order >= 0;
+  return i === v.length ? order : undefined;
+}
+
+/** The rejection zod's schema reports for a required field that is absent or undefined. */
+function missing(field: LoginField): Rejection {
+  return { code: 'MISSING_FIELD', field, message: REJECTION_MESSAGES.missing(field) };
+}
+
+/** A rule broken by a well-formed value; key order as login-validation's toRejection builds it. */
+function broken(code: RejectionCode, field: LoginField, message: string): Rejection {
+  return { code, field, message };
 }
 
 /**
- * A hand-written check that proves the common valid login without zod. It returns the
- * normalized login exactly as the zod schema of login-validation.ts builds it, or undefined
- * when the record is invalid or anything about it is unusual; zod then decides. So it may
- * only accept what zod accepts, and whatever it cannot prove cheaply it declines.
+ * A hand-written validator that answers the common login without zod, valid or not. It returns
+ * exactly what the zod validator of login-validation.ts returns: the normalized login, or the
+ * rejections of every rule broken by a well-formed value (an absent required field, an
+ * unsupported device type, an address that is none, a version below the minimum...). It returns
+ * undefined when anything about the record is unusual (a wrong type, null, padding, an odd
+ * version form); zod then decides. So whatever it cannot prove cheaply it declines.
  *
  * The login is a new object like zod's, the input is never touched. Its keys come in zod's
  * order too, so even the JSON is the same: the fields of the schema in schema order (an
  * optional one only when the input has the key), then the other keys in input order, then
- * event_time and event_time_ms.
+ * event_time and event_time_ms. Rejections come in the schema's field order, as zod reports them.
  */
-export function createFastLoginCheck(rules: LoginRules, clock: () => number): (input: unknown) => NormalizedLogin | undefined {
+export function createFastLoginCheck(rules: LoginRules, clock: () => number): (input: unknown) => LoginValidation | undefined {
   const required = new Set<LoginField>(rules.requiredFields);
   const appVersionRequired = required.has('app_version');
   const deviceTypeRequired = required.has('device_type');
@@ -117,46 +130,76 @@ export function createFastLoginCheck(rules: LoginRules, clock: () => number): (i
   return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
     const record = input as Record<string, unknown>;
+    // Allocated by the first broken rule; a valid login never needs it.
+    let rejections: Rejection[] | undefined;
 
+    // zod's .optional() admits an absent or undefined field, never null; a required one that is
+    // absent or undefined is MISSING_FIELD.
     const userId = record['user_id'];
-    if (!isId(userId)) return undefined;
+    if (userId === undefined) rejections = [missing('user_id')];
+    else if (!isId(userId)) return undefined;
+
     const deviceId = record['device_id'];
-    // An optional field may be absent or undefined (zod's .optional()), never null.
-    if (deviceId === undefined ? deviceIdRequired : !isId(deviceId)) return undefined;
+    if (deviceId === undefined) {
+      if (deviceIdRequired) (rejections ??= []).push(missing('device_id'));
+    } else if (!isId(deviceId)) return undefined;
 
     const appVersion = record['app_version'];
-    if (appVersion === undefined ? appVersionRequired : !(typeof appVersion === 'string' && isPlainVersionAtLeast(appVersion, min))) {
-      return undefined;
+    if (appVersion === undefined) {
+      if (appVersionRequired) (rejections ??= []).push(missing('app_version'));
+    } else {
+      const order = typeof appVersion === 'string' ? comparePlainVersion(appVersion, min) : undefined;
+      if (order === undefined) return undefined;
+      // Equal to a prerelease minimum still passes: semver orders a release after its prereleases.
+      if (order < 0) {
+        (rejections ??= []).push(broken('APP_VERSION_TOO_OLD', 'app_version', REJECTION_MESSAGES.versionTooOld(appVersion as string, rules.minAppVersion)));
+      }
     }
 
     const deviceType = record['device_type'];
     let canonicalType: string | undefined;
     if (deviceType === undefined) {
-      if (deviceTypeRequired) return undefined;
+      if (deviceTypeRequired) (rejections ??= []).push(missing('device_type'));
     } else {
       if (typeof deviceType !== 'string' || !isTrimmedNonEmpty(deviceType)) return undefined;
       canonicalType = canonicalDevice.get(deviceType.toLowerCase());
-      if (canonicalType === undefined) return undefined;
+      if (canonicalType === undefined) {
+        (rejections ??= []).push(
+          broken('UNSUPPORTED_DEVICE_TYPE', 'device_type', REJECTION_MESSAGES.unsupportedDeviceType(deviceType, rules.supportedDeviceTypes)),
+        );
+      }
     }
 
     const ip = record['ip'];
-    // isIP is zod's own rule; a hand-written dotted-quad check measured slower than its regex.
-    if (ip === undefined ? ipRequired : !(typeof ip === 'string' && isTrimmedNonEmpty(ip) && isIP(ip) !== 0)) return undefined;
+    if (ip === undefined) {
+      if (ipRequired) (rejections ??= []).push(missing('ip'));
+    } else {
+      if (typeof ip !== 'string' || !isTrimmedNonEmpty(ip)) return undefined;
+      // isIP is zod's own rule; a hand-written dotted-quad check measured slower than its regex.
+      if (isIP(ip) === 0) (rejections ??= []).push(broken('INVALID_IP', 'ip', REJECTION_MESSAGES.invalidIp(ip)));
+    }
 
-    // LOCALE admits only ASCII letters, digits, '-' and '_', so nothing to trim.
     const locale = record['locale'];
     let upperLocale: string | undefined;
     if (locale === undefined) {
-      if (localeRequired) return undefined;
+      if (localeRequired) (rejections ??= []).push(missing('locale'));
     } else {
-      if (typeof locale !== 'string' || !LOCALE.test(locale)) return undefined;
-      upperLocale = locale.toUpperCase();
+      if (typeof locale !== 'string') return undefined;
+      // LOCALE admits only ASCII letters, digits, '-' and '_', so nothing to trim.
+      if (LOCALE.test(locale)) upperLocale = locale.toUpperCase();
+      else if (isTrimmedNonEmpty(locale)) (rejections ??= []).push(broken('INVALID_LOCALE', 'locale', REJECTION_MESSAGES.invalidLocale(locale)));
+      else return undefined;
     }
 
-    // Only a number or a string gets past parseEventTime.
-    const timestamp = record['timestamp'] as number | string;
+    const timestamp = record['timestamp'];
     const time = parseEventTime(timestamp, clock(), maxFutureSkewMs);
-    if (!time.ok) return undefined;
+    if (!time.ok) {
+      if (timestamp === undefined) (rejections ??= []).push(missing('timestamp'));
+      // Only a number or a string gets this far; a blank one is MISSING_FIELD to zod, left to it.
+      else if (typeof timestamp === 'number' || (typeof timestamp === 'string' && timestamp.trim() !== '')) (rejections ??= []).push(time.rejection);
+      else return undefined;
+    }
+    if (rejections !== undefined || !time.ok) return { ok: false, rejections: rejections ?? [] };
     const eventTime = eventTimeOf(time.ms);
 
     // The usual login has all of the schema's fields and no other: a literal, in the schema's
@@ -170,17 +213,18 @@ export function createFastLoginCheck(rules: LoginRules, clock: () => number): (i
     }
     if (!extraKeys && deviceId !== undefined && appVersion !== undefined && deviceType !== undefined && ip !== undefined && locale !== undefined) {
       // Strings all: checked above.
-      return {
-        user_id: userId,
+      const login: NormalizedLogin = {
+        user_id: userId as string,
         device_id: deviceId as string,
         app_version: appVersion as string,
         device_type: canonicalType,
         ip: ip as string,
         locale: upperLocale,
-        timestamp,
+        timestamp: timestamp as number | string,
         event_time: eventTime,
         event_time_ms: time.ms,
       };
+      return { ok: true, login };
     }
     // zod keeps a present optional field even when undefined, and copies every other key that
     // for...in yields except `__proto__`, which would replace the prototype of its plain object.
@@ -196,6 +240,6 @@ export function createFastLoginCheck(rules: LoginRules, clock: () => number): (i
     }
     login['event_time'] = eventTime;
     login['event_time_ms'] = time.ms;
-    return login as NormalizedLogin;
+    return { ok: true, login: login as NormalizedLogin };
   };
 }

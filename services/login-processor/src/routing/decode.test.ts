@@ -15,6 +15,21 @@ describe('decoding raw login bytes', () => {
     expect(decoded).toMatchObject({ ok: false, rejection: { code: 'NOT_UTF8' } });
   });
 
+  it('when the text is UTF-8 beyond ASCII, then it is decoded as UTF-8', () => {
+    expect(decodeLoginBytes(Buffer.from('{"user_id":"Zoë 😀","locale":"ΕΛ"}'))).toEqual({ ok: true, value: { user_id: 'Zoë 😀', locale: 'ΕΛ' } });
+  });
+
+  it('when the text starts with a byte order mark, then the mark is dropped, as TextDecoder would', () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"user_id":"u1"}')]);
+    expect(decodeLoginBytes(withBom)).toEqual({ ok: true, value: { user_id: 'u1' } });
+  });
+
+  it('when the bytes are an overlong encoding or a lone surrogate, then they are NOT_UTF8', () => {
+    for (const bytes of [[0x22, 0xc0, 0xaf, 0x22], [0x22, 0xed, 0xa0, 0x80, 0x22], [0x22, 0xe2, 0x82]]) {
+      expect(decodeLoginBytes(Buffer.from(bytes))).toMatchObject({ ok: false, rejection: { code: 'NOT_UTF8' } });
+    }
+  });
+
   it('when the record has no value, then it is rejected as NOT_JSON', () => {
     expect(decodeLoginBytes(null)).toMatchObject({ ok: false, rejection: { code: 'NOT_JSON', message: 'record has no value' } });
   });
