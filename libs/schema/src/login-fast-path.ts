@@ -215,10 +215,10 @@ export function createFastLoginCheck(rules: LoginRules, clock: () => number): (i
       // Strings all: checked above.
       const login: NormalizedLogin = {
         user_id: userId as string,
-        device_id: deviceId as string,
+        device_id: deviceId,
         app_version: appVersion as string,
         device_type: canonicalType,
-        ip: ip as string,
+        ip: ip,
         locale: upperLocale,
         timestamp: timestamp as number | string,
         event_time: eventTime,
