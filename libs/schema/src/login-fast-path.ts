@@ -218,7 +218,7 @@ export function createFastLoginCheck(rules: LoginRules, clock: () => number): (i
         device_id: deviceId,
         app_version: appVersion as string,
         device_type: canonicalType,
-        ip: ip,
+        ip,
         locale: upperLocale,
         timestamp: timestamp as number | string,
         event_time: eventTime,
