@@ -37,6 +37,12 @@ const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Long = require('kafkajs/src/utils/long') as { fromString: (s: string) => unknown };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const Batch = require('kafkajs/src/consumer/batch') as new (
+  topic: string,
+  fetchedOffset: string,
+  partitionData: { partition: number; highWatermark: string; messages: Array<{ offset: string; isControlRecord: boolean }> },
+) => { messages: Array<{ offset: string }> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C') as (buffer: Buffer) => number;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
@@ -57,6 +63,7 @@ describe('patched kafkajs', () => {
       'src/protocol/recordBatch/v0/decoder.js',
       'src/protocol/recordBatch/record/v0/decoder.js',
       'src/protocol/recordBatch/crc32C/crc32C.js',
+      'src/consumer/batch.js',
     ]) {
       expect(readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')).toContain('login-stream patch');
     }
@@ -132,6 +139,33 @@ describe('patched kafkajs', () => {
         ['a', ['1', '2']],
         ['__proto__', ['p']],
         ['b', ['3']],
+      ]);
+    });
+
+    it('when a header name is not ASCII, then it decodes as the same UTF-8 text', async () => {
+      const [record] = await roundTrip('0', 0, [{ key: null, value: 'x', headers: { 'quelle-größe': '1', 'ключ': '2' } }]);
+      expect(Object.keys(record?.headers ?? {})).toEqual(['quelle-größe', 'ключ']);
+    });
+  });
+
+  describe('batching fetched records', () => {
+    const offsetsFrom = (fetchedOffset: string, offsets: string[]) =>
+      new Batch('t', fetchedOffset, { partition: 0, highWatermark: '0', messages: offsets.map((offset) => ({ offset, isControlRecord: false })) }).messages.map(
+        (m) => m.offset,
+      );
+
+    it('when a fetch returns records before the fetched offset, then the batch starts at the fetched offset', () => {
+      expect(offsetsFrom('10', ['8', '9', '10', '11'])).toEqual(['10', '11']);
+      expect(offsetsFrom('9007199254740991', ['9007199254740990', '9007199254740991', '9007199254740992'])).toEqual([
+        '9007199254740991',
+        '9007199254740992',
+      ]);
+    });
+
+    it('when offsets are beyond 2^53, then they are still compared exactly', () => {
+      expect(offsetsFrom('9223372036854775001', ['9223372036854775000', '9223372036854775001', '9223372036854775002'])).toEqual([
+        '9223372036854775001',
+        '9223372036854775002',
       ]);
     });
   });

@@ -51,6 +51,12 @@ async function preload(producer: Producer, topic: string, count: number): Promis
   }
 }
 
+/** Whether every group is Stable with `members` members. */
+async function groupsFormed(admin: Admin, groupIds: string[], members: number): Promise<boolean> {
+  const { groups } = await admin.describeGroups(groupIds);
+  return groups.every((g) => g.state === 'Stable' && g.members.length === members);
+}
+
 /**
  * Waits until the group committed every record of the (preloaded, no longer written) topic.
  * Each poll costs the 2-core machine admin requests that compete with the processor, so it
@@ -82,9 +88,11 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
 
   const processors = startProcessors(env);
   try {
-    await waitUntil(async () => (await committedInput(admin, groupId, topics.userLogin)) > 0, {
+    // The clock starts once both stages' groups have formed: joins, the rebalance as the later
+    // instances arrive and their fencing are start-up, not the sustained rate.
+    await waitUntil(() => groupsFormed(admin, [groupId, `${groupId}-summary`], INSTANCES), {
       timeoutMs: 120_000,
-      description: 'the processor to commit its first batch',
+      description: `${INSTANCES} processor instance(s) in each stage's group`,
       intervalMs: 20,
     });
     const startedAt = performance.now();
