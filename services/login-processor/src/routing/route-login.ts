@@ -2,6 +2,7 @@ import { createLoginValidator, encodeDeadLetterHeaders } from '@login-stream/sch
 import type { LoginRules, Rejection, RejectionCode } from '@login-stream/schema';
 import { decodeLoginBytes } from './decode';
 import { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER } from './lineage';
+import { createProcessedJson } from './processed-json';
 
 /** One record as read from the input topic. */
 export interface InputRecord {
@@ -36,6 +37,7 @@ export type Routed =
  */
 export function createLoginRouter(rules: LoginRules, clock: () => number = Date.now): (input: InputRecord, batch: BatchContext) => Routed {
   const validate = createLoginValidator(rules, clock);
+  const processedJson = createProcessedJson(rules.supportedDeviceTypes);
 
   const deadLetter = (input: InputRecord, batch: BatchContext, rejections: readonly Rejection[]): Routed => {
     const reason = rejections[0].code;
@@ -50,17 +52,6 @@ export function createLoginRouter(rules: LoginRules, clock: () => number = Date.
     return { kind: 'dead-letter', reason, record: { key: input.key, value: input.value, headers } };
   };
 
-  // The same for every record of a batch: built once per batch, not per record.
-  let suffixFor = '';
-  let suffix = '';
-  const processedAtSuffix = (now: string): string => {
-    if (now !== suffixFor) {
-      suffix = `,"processed_at":${JSON.stringify(now)}}`;
-      suffixFor = now;
-    }
-    return suffix;
-  };
-
   return (input, batch) => {
     const decoded = decodeLoginBytes(input.value);
     if (!decoded.ok) return deadLetter(input, batch, [decoded.rejection]);
@@ -68,10 +59,7 @@ export function createLoginRouter(rules: LoginRules, clock: () => number = Date.
     if (!result.ok) return deadLetter(input, batch, result.rejections);
 
     const { login } = result;
-    // Appending to the serialized login instead of spreading it into a new object halves the
-    // cost per event; the JSON always ends in '}' because a valid login is a non-empty object.
-    const json = JSON.stringify(login);
-    const value = `${json.slice(0, -1)}${processedAtSuffix(batch.now)}`;
+    const value = processedJson(login, batch.now, decoded.plainText);
     return {
       kind: 'processed',
       userId: login.user_id,
