@@ -30,12 +30,14 @@ describe('key partitioner', () => {
     }
   });
 
-  it('when the key is a string, then it hashes its UTF-8 bytes', () => {
+  it('when the key is a string, then it hashes its UTF-8 bytes, however long and whatever its characters', () => {
     const partition = keyPartitioner();
-    const partitionMetadata = metadata(6);
-    expect(partition({ topic: 't', partitionMetadata, message: { key: 'user-7', value: null } })).toBe(
-      partition({ topic: 't', partitionMetadata, message: { key: Buffer.from('user-7'), value: null } }),
-    );
+    const partitionMetadata = metadata(997);
+    const keys = ['user-7', '', 'Zoë 😀', 'é'.repeat(400), 'x'.repeat(341), 'x'.repeat(342), '😀'.repeat(300), 'a\u0000b'];
+    const byString = keys.map((key) => partition({ topic: 't', partitionMetadata, message: { key, value: null } }));
+    const byBytes = keys.map((key) => partition({ topic: 't', partitionMetadata, message: { key: Buffer.from(key), value: null } }));
+    expect(byString).toEqual(byBytes);
+    expect(new Set(byBytes).size).toBeGreaterThan(4);
   });
 
   it('when a message has no key, then messages go round-robin over partitions with a leader', () => {

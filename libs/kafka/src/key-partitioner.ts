@@ -6,8 +6,7 @@ const M = 0x5bd1e995;
  * Kafka's murmur2 (as in the Java client's Utils.murmur2), in 32-bit integer arithmetic.
  * kafkajs ships the same hash built on 64-bit Long objects, which costs ~100x more per key.
  */
-export function murmur2(data: Uint8Array): number {
-  const length = data.length;
+export function murmur2(data: Uint8Array, length = data.length): number {
   let h = (0x9747b28c ^ length) | 0;
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {
@@ -26,6 +25,17 @@ export function murmur2(data: Uint8Array): number {
   return h ^ (h >>> 15);
 }
 
+// String keys are hashed from their UTF-8 bytes written here, rather than from a new Buffer per
+// message; a key too long to surely fit gets a Buffer of its own.
+const scratch = Buffer.allocUnsafe(1024);
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
+function hashKey(key: Buffer | string): number {
+  if (typeof key !== 'string') return murmur2(key);
+  if (key.length * MAX_UTF8_BYTES_PER_UNIT > scratch.length) return murmur2(Buffer.from(key));
+  return murmur2(scratch, scratch.write(key));
+}
+
 /**
  * The Java client's (and kafkajs') default partitioning, made cheap: a keyed message goes to
  * murmur2(key) mod partitions, so the same user lands on the same partition whoever produces
@@ -36,8 +46,7 @@ export const keyPartitioner: ICustomPartitioner = () => {
   return ({ partitionMetadata, message }) => {
     if (message.partition !== undefined) return message.partition;
     if (message.key !== null && message.key !== undefined) {
-      const key = typeof message.key === 'string' ? Buffer.from(message.key) : message.key;
-      return (murmur2(key) & 0x7fffffff) % partitionMetadata.length;
+      return (hashKey(message.key) & 0x7fffffff) % partitionMetadata.length;
     }
     const available = partitionMetadata.filter((p) => p.leader >= 0);
     const pool = available.length > 0 ? available : partitionMetadata;

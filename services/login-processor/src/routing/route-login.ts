@@ -65,9 +65,9 @@ export function createLoginRouter(rules: LoginRules, clock: () => number = Date.
       userId: login.user_id,
       eventTimeMs: login.event_time_ms,
       record: {
-        // The key as bytes, since the partitioner hashes them; the value stays a string, which
-        // the (patched) encoder writes straight into the record.
-        key: Buffer.from(login.user_id),
+        // Strings, which the (patched) encoder writes straight into the record, and the
+        // partitioner hashes without a Buffer of their own.
+        key: login.user_id,
         value,
         headers: {
           [LINEAGE_HEADER]: formatLineage(batch.topic, batch.partition, input.offset),
