@@ -13,8 +13,10 @@ import { percentile } from './percentile';
 /**
  * `npm run bench:processor`: sustained throughput and end-to-end latency of the login processor
  * with exactly-once on, against the broker named by KAFKA_BROKERS or a local one it starts.
- *   throughput: BENCH_EVENTS logins (5% bad) preloaded, then the time until the processor has
- *               committed every input offset (processed-logins / DLQ written in the same transactions);
+ *   throughput: BENCH_EVENTS logins (5% bad) preloaded, then the processor's committed input
+ *               offsets (processed-logins / DLQ written in the same transactions) per second, from
+ *               the moment its groups have formed until the first partition is drained; and the
+ *               time until every input offset is committed, start-up included;
  *   latency:    BENCH_RATE logins/s for BENCH_SECONDS, each timed from the produce call to its
  *               output becoming visible to a read_committed consumer.
  */
