@@ -8,6 +8,7 @@ import { committedInput, groupCaughtUp } from '../testing/group-progress';
 import { mixedLogins } from '../testing/login-events';
 import { pipelineEnv } from '../testing/pipeline-env';
 import { ProcessorChild } from '../testing/processor-child';
+import type { LogLine } from '../testing/processor-child';
 import { percentile } from './percentile';
 
 /**
@@ -39,9 +40,31 @@ const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 2);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? INSTANCES);
 
 /** The processor as `npm start` runs it (node flags included), as many instances as asked for. */
-function startProcessors(env: Record<string, string>): { stop: () => Promise<void> } {
+interface Processors {
+  /** What the instances logged (warnings and errors) since the last call: a mid-run rebalance or retry explains a figure. */
+  takeLog: () => LogLine[];
+  stop: () => Promise<void>;
+}
+
+function startProcessors(env: Record<string, string>): Processors {
   const children = Array.from({ length: INSTANCES }, () => new ProcessorChild({ ...env, LOG_LEVEL: 'warn' }));
-  return { stop: async () => void (await Promise.all(children.map((c) => c.kill('SIGTERM')))) };
+  const taken = children.map(() => 0);
+  return {
+    takeLog: () =>
+      children.flatMap((child, i) => {
+        const lines = child.lines.slice(taken[i]);
+        taken[i] = child.lines.length;
+        return lines;
+      }),
+    stop: async () => void (await Promise.all(children.map((c) => c.kill('SIGTERM')))),
+  };
+}
+
+/** The processor's environment for a bench run: fresh names, its production defaults otherwise. */
+function benchEnv(prefix: string, brokers: readonly string[]): Record<string, string> {
+  // pipelineEnv shortens the session timeout and stats interval for tests; a bench runs the defaults.
+  const { SESSION_TIMEOUT_MS: _session, STATS_INTERVAL_MS: _stats, ...env } = pipelineEnv(prefix, brokers, { TOPIC_PARTITIONS: String(PARTITIONS) });
+  return env;
 }
 
 async function preload(producer: Producer, topic: string, count: number): Promise<void> {
@@ -97,7 +120,7 @@ async function followUntilAPartitionDrains(
 }
 
 async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
-  const env = pipelineEnv('bench-tput', testKafka.brokers, { TOPIC_PARTITIONS: String(PARTITIONS) });
+  const env = benchEnv('bench-tput', testKafka.brokers);
   const { topics } = loadPipelineConfig(env);
   const groupId = env['CONSUMER_GROUP_ID'];
   for (const t of [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]) testKafka.own(t);
@@ -115,6 +138,7 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
       description: `${INSTANCES} processor instance(s) in each stage's group`,
       intervalMs: 20,
     });
+    processors.takeLog();
     const start = { committed: await committedInput(admin, groupId, topics.userLogin), at: performance.now(), timeoutMs: 30 * 60_000 };
     const end = await followUntilAPartitionDrains(admin, groupId, topics.userLogin, start);
     const seconds = (end.at - start.at) / 1000;
@@ -123,11 +147,23 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
       `throughput: ${round(events)} logins committed to processed-logins/DLQ in ${seconds.toFixed(2)} s → ${round(events / seconds)} events/s ` +
         `(exactly-once, ${INSTANCES} instance(s), ${PARTITIONS} partitions, while every partition had input left)`,
     );
+    reportLog('while measured', processors.takeLog());
     await waitUntil(() => groupCaughtUp(admin, groupId, topics.userLogin), { timeoutMs: 30 * 60_000, description: 'the processor to commit every input offset', intervalMs: 100 });
     say(`  all ${round(EVENTS)} were committed ${((performance.now() - startedAt) / 1000).toFixed(2)} s after the processors started (group forming included)`);
   } finally {
     await processors.stop();
   }
+}
+
+/** The processors' warnings and errors, counted by what they say. */
+function reportLog(when: string, lines: readonly LogLine[]): void {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const what = `${String(line['level'])}: ${JSON.stringify(line['error'] ?? line.msg)}`;
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  say(`  processors logged ${lines.length} warning(s) or error(s) ${when}${lines.length > 0 ? ':' : ''}`);
+  for (const [what, count] of counts) say(`    ${count}× ${what}`);
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
@@ -136,7 +172,7 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 }
 
 async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
-  const env = pipelineEnv('bench-latency', testKafka.brokers, { TOPIC_PARTITIONS: String(PARTITIONS) });
+  const env = benchEnv('bench-latency', testKafka.brokers);
   const { topics } = loadPipelineConfig(env);
   for (const t of [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]) testKafka.own(t);
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.userLogin, numPartitions: PARTITIONS }] });
@@ -174,6 +210,13 @@ async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): 
       },
     });
     await joined;
+    const groupId = env['CONSUMER_GROUP_ID'];
+    await waitUntil(() => groupsFormed(admin, [groupId, `${groupId}-summary`], INSTANCES), {
+      timeoutMs: 120_000,
+      description: `${INSTANCES} processor instance(s) in each stage's group`,
+      intervalMs: 20,
+    });
+    processors.takeLog();
 
     say(`latency: producing ${round(RATE)} logins/s for ${SECONDS} s…`);
     const start = Date.now();
@@ -203,6 +246,7 @@ async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): 
       `latency at ${round(RATE)} events/s over ${SECONDS} s (first ${WARM_UP_MS / 1000} s excluded, ${round(sorted.length)} events, ${INSTANCES} instance(s), ${PARTITIONS} partitions): ` +
         `p50 ${percentile(sorted, 0.5)} ms, p99 ${percentile(sorted, 0.99)} ms, max ${sorted[sorted.length - 1]} ms`,
     );
+    reportLog('while measured', processors.takeLog());
   } finally {
     await reader.disconnect();
     await processors.stop();
