@@ -39,13 +39,13 @@ const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 2);
  */
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? INSTANCES);
 
-/** The processor as `npm start` runs it (node flags included), as many instances as asked for. */
 interface Processors {
   /** What the instances logged (warnings and errors) since the last call: a mid-run rebalance or retry explains a figure. */
   takeLog: () => LogLine[];
   stop: () => Promise<void>;
 }
 
+/** The processor as `npm start` runs it (node flags included), as many instances as asked for. */
 function startProcessors(env: Record<string, string>): Processors {
   const children = Array.from({ length: INSTANCES }, () => new ProcessorChild({ ...env, LOG_LEVEL: 'warn' }));
   const taken = children.map(() => 0);
@@ -76,10 +76,13 @@ async function preload(producer: Producer, topic: string, count: number): Promis
   }
 }
 
-/** Whether every group is Stable with `members` members. */
-async function groupsFormed(admin: Admin, groupIds: string[], members: number): Promise<boolean> {
-  const { groups } = await admin.describeGroups(groupIds);
-  return groups.every((g) => g.state === 'Stable' && g.members.length === members);
+/** Resolves once both stages' groups are Stable with every processor instance in them. */
+async function groupsFormed(admin: Admin, groupId: string): Promise<void> {
+  const formed = async () => {
+    const { groups } = await admin.describeGroups([groupId, `${groupId}-summary`]);
+    return groups.every((g) => g.state === 'Stable' && g.members.length === INSTANCES);
+  };
+  await waitUntil(formed, { timeoutMs: 120_000, description: `${INSTANCES} processor instance(s) in each stage's group`, intervalMs: 20 });
 }
 
 /** The group's committed offset per partition of the topic, 0 before its first commit. */
@@ -133,11 +136,7 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
   try {
     // The clock starts once both stages' groups have formed: joins, the rebalance as the later
     // instances arrive and their fencing are start-up, not the sustained rate.
-    await waitUntil(() => groupsFormed(admin, [groupId, `${groupId}-summary`], INSTANCES), {
-      timeoutMs: 120_000,
-      description: `${INSTANCES} processor instance(s) in each stage's group`,
-      intervalMs: 20,
-    });
+    await groupsFormed(admin, groupId);
     processors.takeLog();
     const start = { committed: await committedInput(admin, groupId, topics.userLogin), at: performance.now(), timeoutMs: 30 * 60_000 };
     const end = await followUntilAPartitionDrains(admin, groupId, topics.userLogin, start);
@@ -210,12 +209,7 @@ async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): 
       },
     });
     await joined;
-    const groupId = env['CONSUMER_GROUP_ID'];
-    await waitUntil(() => groupsFormed(admin, [groupId, `${groupId}-summary`], INSTANCES), {
-      timeoutMs: 120_000,
-      description: `${INSTANCES} processor instance(s) in each stage's group`,
-      intervalMs: 20,
-    });
+    await groupsFormed(admin, env['CONSUMER_GROUP_ID']);
     processors.takeLog();
 
     say(`latency: producing ${round(RATE)} logins/s for ${SECONDS} s…`);
