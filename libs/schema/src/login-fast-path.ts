@@ -194,12 +194,15 @@ export function createFastLoginCheck(rules: LoginRules, clock: () => number): (i
     const timestamp = record['timestamp'];
     const time = parseEventTime(timestamp, clock(), maxFutureSkewMs);
     if (!time.ok) {
-      if (timestamp === undefined) (rejections ??= []).push(missing('timestamp'));
-      // Only a number or a string gets this far; a blank one is MISSING_FIELD to zod, left to it.
-      else if (typeof timestamp === 'number' || (typeof timestamp === 'string' && timestamp.trim() !== '')) (rejections ??= []).push(time.rejection);
+      let last: Rejection;
+      if (timestamp === undefined) last = missing('timestamp');
+      // A number or a non-blank string is rejected as parseEventTime says; a blank string is
+      // MISSING_FIELD to zod and any other type an issue of zod's own: left to it.
+      else if (typeof timestamp === 'number' || (typeof timestamp === 'string' && timestamp.trim() !== '')) last = time.rejection;
       else return undefined;
+      return { ok: false, rejections: [...(rejections ?? []), last] };
     }
-    if (rejections !== undefined || !time.ok) return { ok: false, rejections: rejections ?? [] };
+    if (rejections !== undefined) return { ok: false, rejections };
     const eventTime = eventTimeOf(time.ms);
 
     // The usual login has all of the schema's fields and no other: a literal, in the schema's

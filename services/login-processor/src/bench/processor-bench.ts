@@ -4,7 +4,7 @@ import { startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stre
 import { DEAD_LETTER_HEADERS } from '@login-stream/schema';
 import type { Admin, IHeaders, Producer } from 'kafkajs';
 import { LINEAGE_HEADER, parseLineage } from '../routing/lineage';
-import { committedInput, groupCaughtUp } from '../testing/group-progress';
+import { committedByPartition, committedInput, groupCaughtUp, sumOf } from '../testing/group-progress';
 import { mixedLogins } from '../testing/login-events';
 import { pipelineEnv } from '../testing/pipeline-env';
 import { ProcessorChild } from '../testing/processor-child';
@@ -85,12 +85,6 @@ async function groupsFormed(admin: Admin, groupId: string): Promise<void> {
   await waitUntil(formed, { timeoutMs: 120_000, description: `${INSTANCES} processor instance(s) in each stage's group`, intervalMs: 20 });
 }
 
-/** The group's committed offset per partition of the topic, 0 before its first commit. */
-async function committedByPartition(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
-}
-
 /**
  * Follows the group over the preloaded topic until one partition has all its input committed,
  * and tells how many records were committed by then, and when. Until that moment every instance
@@ -112,7 +106,7 @@ async function followUntilAPartitionDrains(
   for (;;) {
     const committed = await committedByPartition(admin, groupId, topic);
     const at = performance.now();
-    const sum = [...committed.values()].reduce((a, b) => a + b, 0);
+    const sum = sumOf(committed);
     const fewestLeft = Math.min(...[...ends].map(([partition, end]) => end - (committed.get(partition) ?? 0)));
     if (fewestLeft <= 0) return { committed: sum, at };
     if (at - start.at > start.timeoutMs) throw new Error(`no partition of ${topic} was fully committed within ${start.timeoutMs} ms`);

@@ -15,8 +15,20 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topic: string
   });
 }
 
+/** The group's committed offset per partition of the topic, 0 before its first commit. */
+export async function committedByPartition(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+}
+
 /** The group's committed offsets on the topic, summed over its partitions. */
 export async function committedInput(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  return sumOf(await committedByPartition(admin, groupId, topic));
+}
+
+/** Offsets of several partitions added up. */
+export function sumOf(offsets: ReadonlyMap<number, number>): number {
+  let sum = 0;
+  for (const offset of offsets.values()) sum += offset;
+  return sum;
 }
