@@ -13,6 +13,7 @@ export interface ReadToEndOptions {
   readonly groupIdPrefix: string;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** Throwing ends the read: readToEnd rejects with that error. */
   readonly onBatch: (partition: number, messages: readonly KafkaMessage[]) => void;
 }
 
@@ -40,8 +41,10 @@ export async function readToEnd(kafka: Kafka, admin: Admin, options: ReadToEndOp
     maxBytesPerPartition: 4 * 1024 * 1024,
   });
   let timer: NodeJS.Timeout | undefined;
+  let failBatch: (err: unknown) => void = () => undefined;
   try {
     const done = new Promise<void>((resolve, reject) => {
+      failBatch = reject;
       timer = setTimeout(
         () =>
           reject(
@@ -64,7 +67,13 @@ export async function readToEnd(kafka: Kafka, admin: Admin, options: ReadToEndOp
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        if (wanted === undefined || wanted.has(batch.partition)) options.onBatch(batch.partition, batch.messages);
+        if (wanted !== undefined && !wanted.has(batch.partition)) return;
+        // Thrown into kafkajs, the error would only make it fetch the batch again.
+        try {
+          options.onBatch(batch.partition, batch.messages);
+        } catch (err) {
+          failBatch(err);
+        }
       },
     });
     await done;

@@ -1,5 +1,5 @@
 /** 9999-12-31T23:59:59.999Z: beyond it toISOString writes six-digit years (+010000-…). */
-const MAX_FOUR_DIGIT_YEAR_MS = 253402300799999;
+export const MAX_FOUR_DIGIT_YEAR_MS = 253402300799999;
 const MS_PER_DAY = 86_400_000;
 /** Days from 0000-03-01 to 1970-01-01, so that a day number counts from a March 1st. */
 const DAYS_BEFORE_EPOCH = 719_468;

@@ -52,12 +52,12 @@ const IP_EDGES = [
 ];
 const TIMESTAMP_EDGES: readonly unknown[] = [
   1694479551, '1694479551', 1694479551000, '1694479551000', 1694479551.5, '2023-09-12T00:45:51Z', '2023-09-12T02:45:51+02:00',
-  '2023-09-12T00:45:51.123456Z', '2023-02-30T00:00:00Z', -1, 0, '0', '-5', 1e-4, NOW_S + 30, NOW_S + 3600, NOW_S + 2 * 86_400, NOW + 1000, 1e20,
+  '2023-09-12T00:45:51.123456Z', '2023-02-30T00:00:00Z', '2024-02-29T00:00:00Z', '2024-01-01T24:00:00Z', -1, 0, '0', '-5', 1e-4, 4e-4, 5e-4, '0.0004', NOW_S + 30, NOW_S + 3600, NOW_S + 2 * 86_400, NOW + 1000, 1e20,
   ' 1694479551', '1694479551 ', '1e9', 'yesterday', '', true, Number.NaN, Number.POSITIVE_INFINITY, {}, [],
 ];
 const LOCALE_EDGES = ['ru', 'RU', 'en-US', 'en_us', 'zh-Hant-TW', 'e', 'english', '12', 'en-', 'EN-US-POSIX123', 'de-123456789', 'ΕΛ', 'ß'];
 const DEVICE_TYPE_EDGES = ['ANDROID', 'ios', 'Ios', 'iOS', 'web', 'WEB', 'ipados', 'windows', '', 'İOS', 'andr oid'];
-const ID_EDGES = ['', 'x'.repeat(256), 'x'.repeat(257), '😀'.repeat(128), '😀'.repeat(129), 'é', 'a\u200b', '\u200bb', 'a b', '-'];
+const ID_EDGES = ['', 'x'.repeat(256), 'x'.repeat(257), '😀'.repeat(128), '😀'.repeat(129), 'é', 'a\u200b', '\u200bb', 'a b', '-', 'u\ud800', '\udc00u', '\ud83d'];
 const PADS = [' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\ufeff', '\u1680', '\u2000', '\u2028', '\u2029', '\u202f', '\u3000', '\u200b'];
 const EXTRAS: readonly Record<string, unknown>[] = [
   { campaign: 'spring' },
@@ -69,6 +69,8 @@ const EXTRAS: readonly Record<string, unknown>[] = [
   { toString: 1 },
   { hasOwnProperty: null },
   JSON.parse('{"__proto__":{"polluted":true}}') as Record<string, unknown>,
+  { deep: JSON.parse(`${'['.repeat(300)}${']'.repeat(300)}`) as unknown },
+  { deep: JSON.parse(`${'{"a":'.repeat(254)}1${'}'.repeat(254)}`) as unknown },
 ];
 const EDGES: Record<string, readonly unknown[]> = {
   user_id: ID_EDGES,

@@ -74,12 +74,14 @@ describe('login fast path', () => {
     expect(declined).toStrictEqual(sample({ device_type: 'IOS', locale: 'ru', ip: 42 }));
   });
 
-  it('when the record has an own __proto__ key, then the login leaves it out, as zod does', () => {
-    const record = { ...(JSON.parse('{"__proto__":{"admin":true}}') as object), ...sample() };
-    const login = accept(record);
-    expect(login).toEqual(accept(sample()));
-    expect(Object.getOwnPropertyNames(login ?? {})).not.toContain('__proto__');
+  it('when the record has own __proto__ and constructor keys, then the login keeps them as plain fields and its prototype stays Object.prototype', () => {
+    const record = { ...sample(), ...(JSON.parse('{"__proto__":{"admin":true},"constructor":{"name":"x"}}') as object) };
+    const login = accept(record) ?? {};
+    expect(Object.keys(login)).toEqual([...Object.keys(accept(sample()) ?? {}).slice(0, 7), '__proto__', 'constructor', 'event_time', 'event_time_ms']);
     expect(Object.getPrototypeOf(login)).toBe(Object.prototype);
+    expect((login as { admin?: unknown }).admin).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(login))).toMatchObject({ constructor: { name: 'x' } });
+    expect(JSON.stringify(login)).toContain('"__proto__":{"admin":true},"constructor":{"name":"x"}');
   });
 
   it('when the record is frozen, has no prototype or is a class instance, then its fields are read all the same', () => {

@@ -9,3 +9,12 @@ export function toVersion(value: string): string | null {
   const padded = /^\d+\.\d+$/.test(value) ? `${value}.0` : value;
   return semver.valid(padded);
 }
+
+/**
+ * Whether a string is well-formed UTF-16, i.e. has a UTF-8 encoding: JSON's \u escapes can
+ * spell lone surrogates, which Buffer.from would replace with U+FFFD. (String.prototype.isWellFormed
+ * is in Node 20, not yet in the ES2023 library types.)
+ */
+export function isWellFormedText(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}

@@ -1,4 +1,5 @@
 import { DEFAULT_LOGIN_RULES } from './login-rules';
+import { MAX_NESTING_DEPTH } from './login-shape';
 import { createLoginValidator } from './login-validation';
 import type { LoginValidation } from './login-validation';
 
@@ -77,6 +78,50 @@ describe('login validation', () => {
       expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, timestamp }))).toEqual([{ code: 'INVALID_TIMESTAMP', field: 'timestamp' }]);
     });
 
+    it.each([
+      ['a tenth of a millisecond in epoch seconds', 0.0001],
+      ['0.4 ms in epoch seconds', 0.0004],
+      ['0.4 ms in epoch seconds, as a string', '0.0004'],
+      ['zero as a string', '0'],
+    ])('when it is %s, so 0 ms once rounded, then it is rejected as an invalid timestamp like zero', (_label, timestamp) => {
+      expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, timestamp }))).toEqual([{ code: 'INVALID_TIMESTAMP', field: 'timestamp' }]);
+    });
+
+    it('when it rounds to the first millisecond after the epoch, then it is accepted as 1 ms', () => {
+      expect(loginOf(validate({ ...REFERENCE_SAMPLE, timestamp: 0.0005 })).event_time_ms).toBe(1);
+    });
+
+    it.each([
+      ['February 30th', '2024-02-30T00:00:00Z'],
+      ['February 29th of a common year', '2023-02-29T00:00:00Z'],
+      ['February 29th of a century that is not a leap year', '2100-02-29T00:00:00Z'],
+      ['April 31st', '2024-04-31T12:00:00Z'],
+      ['month 13', '2024-13-01T00:00:00Z'],
+      ['day 0', '2024-01-00T00:00:00Z'],
+      ['hour 24', '2024-01-01T24:00:00Z'],
+      ['minute 60', '2024-01-01T23:60:00Z'],
+      ['second 60', '2024-01-01T23:59:60Z'],
+      ['a zone 24 hours away', '2024-01-01T12:00:00+24:00'],
+    ])('when it is an ISO date that does not exist (%s), then it is rejected as an invalid timestamp', (_label, timestamp) => {
+      expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, timestamp }))).toEqual([{ code: 'INVALID_TIMESTAMP', field: 'timestamp' }]);
+    });
+
+    it.each([
+      ['February 29th of a leap year', '2024-02-29T10:00:00Z', '2024-02-29T10:00:00.000Z'],
+      ['February 29th of a 400th year', '2000-02-29T00:00:00+01:00', '2000-02-28T23:00:00.000Z'],
+      ['the last second of a year', '2023-12-31T23:59:59.999Z', '2023-12-31T23:59:59.999Z'],
+    ])('when it is an ISO date that exists (%s), then it is accepted', (_label, timestamp, eventTime) => {
+      expect(loginOf(validate({ ...REFERENCE_SAMPLE, timestamp })).event_time).toBe(eventTime);
+    });
+
+    it('when it is after the year 9999, then it is out of range even when the rules allow any future skew', () => {
+      const anySkew = createLoginValidator({ ...DEFAULT_LOGIN_RULES, maxFutureSkewMs: Number.MAX_SAFE_INTEGER }, () => NOW);
+      expect(loginOf(anySkew({ ...REFERENCE_SAMPLE, timestamp: Date.UTC(9999, 11, 31, 23, 59, 59, 999) })).event_time).toBe('9999-12-31T23:59:59.999Z');
+      for (const timestamp of [Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1, 1e20, '9000000000000000']) {
+        expect(rejectionsOf(anySkew({ ...REFERENCE_SAMPLE, timestamp }))).toEqual([{ code: 'TIMESTAMP_OUT_OF_RANGE', field: 'timestamp' }]);
+      }
+    });
+
     it('when it is far in the future, then it is rejected as out of range', () => {
       const nextYear = Math.floor(NOW / 1000) + 365 * 24 * 3600;
       expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, timestamp: nextYear }))).toEqual([
@@ -140,6 +185,40 @@ describe('login validation', () => {
 
   it('when locale is lower case, then it is emitted upper case', () => {
     expect(loginOf(validate({ ...REFERENCE_SAMPLE, locale: 'ru' })).locale).toBe('RU');
+  });
+
+  describe('user_id', () => {
+    it.each([
+      ['a lone high surrogate', 'user-\ud800'],
+      ['a lone low surrogate', 'user-\udc00'],
+      ['a high surrogate before a non-surrogate', '\ud83dx'],
+    ])('when it holds %s (no UTF-8 form, so no key), then it is rejected as INVALID_UNICODE naming user_id', (_label, user_id) => {
+      expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, user_id }))).toEqual([{ code: 'INVALID_UNICODE', field: 'user_id' }]);
+    });
+
+    it('when two ids differ only in their lone surrogates, then neither is accepted (they would share one key)', () => {
+      const ids = JSON.parse('["u\\ud800", "u\\udbff"]') as string[];
+      expect(Buffer.from(ids[0]).equals(Buffer.from(ids[1]))).toBe(true);
+      for (const user_id of ids) expect(validate({ ...REFERENCE_SAMPLE, user_id }).ok).toBe(false);
+    });
+
+    it('when it holds a surrogate pair (an emoji), then it is accepted', () => {
+      expect(loginOf(validate({ ...REFERENCE_SAMPLE, user_id: 'user-😀' })).user_id).toBe('user-😀');
+    });
+  });
+
+  describe('nesting', () => {
+    const nested = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+
+    it('when an extra field nests 100,000 levels deep, then the login is rejected as NESTING_TOO_DEEP naming the field', () => {
+      expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, payload: nested(100_000) }))).toEqual([{ code: 'NESTING_TOO_DEEP', field: 'payload' }]);
+    });
+
+    it('when the login nests exactly MAX_NESTING_DEPTH levels, then it is accepted, one more is rejected', () => {
+      // The login is level 1, so its field may hold 255 levels.
+      expect(validate({ ...REFERENCE_SAMPLE, payload: nested(MAX_NESTING_DEPTH - 1) }).ok).toBe(true);
+      expect(rejectionsOf(validate({ ...REFERENCE_SAMPLE, payload: nested(MAX_NESTING_DEPTH) }))).toEqual([{ code: 'NESTING_TOO_DEEP', field: 'payload' }]);
+    });
   });
 
   it('when the event carries unknown fields, then they are kept', () => {

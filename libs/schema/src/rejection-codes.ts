@@ -1,6 +1,8 @@
 /**
- * Why a raw login was dead-lettered. A closed set: dashboards and alerts group on it.
- * A rejection may also name the field it is about.
+ * Why a record was dead-lettered. A closed set: dashboards and alerts group on it. The rules of
+ * a login come first; the last three are about one record that could not be handled or written
+ * (an output over the topic's max.message.bytes, a handler that threw on it), never a reason
+ * to stop the partition. A rejection may also name the field it is about.
  */
 export const REJECTION_CODES = [
   'NOT_UTF8',
@@ -15,6 +17,10 @@ export const REJECTION_CODES = [
   'INVALID_APP_VERSION',
   'APP_VERSION_TOO_OLD',
   'INVALID_LOCALE',
+  'INVALID_UNICODE',
+  'NESTING_TOO_DEEP',
+  'RECORD_TOO_LARGE',
+  'PROCESSING_ERROR',
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

@@ -11,4 +11,7 @@ export const REJECTION_MESSAGES = {
   unsupportedDeviceType: (deviceType: string, supported: readonly string[]) => `device_type "${preview(deviceType)}" is not one of ${supported.join(', ')}`,
   invalidIp: (ip: string) => `ip "${preview(ip)}" is not an IPv4 or IPv6 address`,
   invalidLocale: (locale: string) => `locale "${preview(locale)}" is not a locale code`,
+  /** JSON's \u escapes can spell a lone surrogate, which has no UTF-8 bytes: as a key it would collide. */
+  notUnicode: (field: string) => `${field} is not valid Unicode text (it holds a lone surrogate)`,
+  tooDeep: (field: string, limit: number) => `${field} is nested deeper than ${limit} levels`,
 } as const;

@@ -1,7 +1,8 @@
+import { SCHEMA_FIELD_ORDER } from '@login-stream/schema';
 import type { NormalizedLogin } from '@login-stream/schema';
 
 /** The keys of a login validated from the usual record, in the order validation gives them. */
-const USUAL_KEYS = ['user_id', 'device_id', 'app_version', 'device_type', 'ip', 'locale', 'timestamp', 'event_time', 'event_time_ms'] as const;
+const USUAL_KEYS: readonly string[] = [...SCHEMA_FIELD_ORDER, 'event_time', 'event_time_ms'];
 
 /** Printable ASCII but `"` and `\`: what JSON.stringify writes as it is, between quotes. */
 const NEEDS_NO_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -54,7 +55,8 @@ export function createProcessedJson(supportedDeviceTypes: readonly string[]): (l
       );
     }
     // Appending to the serialized login instead of spreading it into a new object halves the
-    // cost; the JSON always ends in '}' because a valid login is a non-empty object.
+    // cost; the JSON always ends in '}' because a valid login is a non-empty object. Validation
+    // bounds its nesting (MAX_NESTING_DEPTH), so JSON.stringify's recursion cannot overflow.
     const json = JSON.stringify(login);
     return `${json.slice(0, -1)}${suffix}`;
   };

@@ -4,6 +4,7 @@ import type { Logger } from '@login-stream/logger';
 import { userSummarySchema } from '@login-stream/schema';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { fromUserSummary } from './seen-range';
+import type { SeenRange } from './seen-range';
 import type { SummaryState } from './summary-stage';
 
 export interface SummaryRestoreOptions {
@@ -16,23 +17,27 @@ export interface SummaryRestoreOptions {
   readonly timeoutMs: number;
 }
 
-function apply(state: SummaryState, message: KafkaMessage): boolean {
-  if (message.key === null) return false;
+/** What one `user-summary` record says: a user's range, a tombstone, or why it cannot be read. */
+export type SummaryRecord =
+  | { readonly kind: 'range'; readonly userId: string; readonly range: SeenRange }
+  | { readonly kind: 'tombstone'; readonly userId: string }
+  | { readonly kind: 'unreadable'; readonly why: string };
+
+/** Reads one record of the summary topic as restore applies it. */
+export function readSummaryRecord(message: Pick<KafkaMessage, 'key' | 'value'>): SummaryRecord {
+  if (message.key === null) return { kind: 'unreadable', why: 'it has no key' };
   const userId = message.key.toString();
-  if (message.value === null) {
-    state.delete(userId); // a tombstone: compaction will forget the user too
-    return true;
-  }
-  let parsed;
+  if (message.value === null) return { kind: 'tombstone', userId };
+  let json: unknown;
   try {
-    parsed = userSummarySchema.safeParse(JSON.parse(message.value.toString()));
-  } catch {
-    return false;
+    json = JSON.parse(message.value.toString());
+  } catch (err) {
+    return { kind: 'unreadable', why: `its value is not JSON: ${(err as Error).message}` };
   }
-  if (!parsed.success) return false;
-  // Later records overwrite earlier ones, as compaction would.
-  state.set(userId, fromUserSummary(parsed.data));
-  return true;
+  const parsed = userSummarySchema.safeParse(json);
+  if (!parsed.success) return { kind: 'unreadable', why: `its value is not a user summary: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (parsed.data.user_id !== userId) return { kind: 'unreadable', why: `it is keyed ${userId} but summarizes ${parsed.data.user_id}` };
+  return { kind: 'range', userId, range: fromUserSummary(parsed.data) };
 }
 
 /**
@@ -48,7 +53,6 @@ export function createSummaryRestore(options: SummaryRestoreOptions): (partition
     const stateOf = new Map(partitions.map((p, i) => [p, states[i]]));
     const startedAt = Date.now();
     let applied = 0;
-    let unreadable = 0;
     try {
       await readToEnd(kafka, admin, {
         topic: summaryTopic,
@@ -59,8 +63,19 @@ export function createSummaryRestore(options: SummaryRestoreOptions): (partition
         onBatch: (partition, messages) => {
           const state = stateOf.get(partition) as SummaryState;
           for (const message of messages) {
-            if (apply(state, message)) applied++;
-            else unreadable++;
+            const record = readSummaryRecord(message);
+            // Skipping it would silently reset that user's first_seen: the state is wrong, so stop loudly.
+            if (record.kind === 'unreadable') {
+              throw new LoginStreamError(
+                'STATE_RESTORE_FAILED',
+                `${summaryTopic} partition ${partition} offset ${message.offset} cannot be restored: ${record.why}; only this processor may write ${summaryTopic}`,
+                { details: { topic: summaryTopic, partition, offset: message.offset, key: message.key?.toString() } },
+              );
+            }
+            // Later records overwrite earlier ones, as compaction would; a tombstone forgets the user.
+            if (record.kind === 'tombstone') state.delete(record.userId);
+            else state.set(record.userId, record.range);
+            applied++;
           }
         },
       });
@@ -75,7 +90,7 @@ export function createSummaryRestore(options: SummaryRestoreOptions): (partition
       throw err;
     }
     const users = states.reduce((n, s) => n + s.size, 0);
-    logger.info({ topic: summaryTopic, partitions, records: applied, unreadable, users, durationMs: Date.now() - startedAt }, 'summary state restored');
+    logger.info({ topic: summaryTopic, partitions, records: applied, users, durationMs: Date.now() - startedAt }, 'summary state restored');
     return states;
   };
 }
