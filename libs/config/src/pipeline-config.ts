@@ -7,6 +7,10 @@ import type { Env } from './parse-env';
 
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
 
+/** The record batch codecs of Kafka's protocol. */
+export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
+
 const pipelineEnv = {
   KAFKA_BROKERS: envList
     .default(['localhost:9092'])
@@ -20,6 +24,13 @@ const pipelineEnv = {
   KAFKA_SASL_PASSWORD: z.string().optional(),
   KAFKA_CONNECTION_TIMEOUT_MS: envInt(100, 120_000).default(3_000),
   KAFKA_REQUEST_TIMEOUT_MS: envInt(1_000, 600_000).default(30_000),
+  /**
+   * How long a service rides out a broker it cannot reach (retrying with backoff, logging
+   * warnings) before it exits non-zero; it carries on by itself if the broker returns sooner.
+   */
+  KAFKA_OUTAGE_TIMEOUT_MS: envInt(1_000, 24 * 3_600_000).default(300_000),
+  /** How the services compress what they write; every codec is read whatever this says. */
+  KAFKA_COMPRESSION: z.enum(COMPRESSION_CODECS).default('none'),
   TOPIC_USER_LOGIN: envTopic.default('user-login'),
   TOPIC_PROCESSED_LOGINS: envTopic.default('processed-logins'),
   TOPIC_DEAD_LETTER: envTopic.default('user-login-dlq'),
@@ -62,6 +73,9 @@ export interface TopicNames {
 
 export interface PipelineConfig {
   readonly kafka: KafkaSettings;
+  /** How long a broker may stay unreachable before a service gives up and exits non-zero. */
+  readonly outageTimeoutMs: number;
+  readonly compression: CompressionCodec;
   readonly topics: TopicNames;
   readonly topicPartitions: number;
   readonly topicReplicationFactor: number;
@@ -107,6 +121,8 @@ export function loadPipelineConfig(env: Env = process.env): PipelineConfig {
       connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
     },
+    outageTimeoutMs: e.KAFKA_OUTAGE_TIMEOUT_MS,
+    compression: e.KAFKA_COMPRESSION,
     topics: {
       userLogin: e.TOPIC_USER_LOGIN,
       processedLogins: e.TOPIC_PROCESSED_LOGINS,

@@ -29,3 +29,30 @@ describe('classifyFailure', () => {
     expect(classifyFailure(err)).toBe('transient');
   });
 });
+
+describe('classifyFailure while the broker is down or restarting', () => {
+  it('when kafkajs cannot find the group coordinator (marked non-retriable by kafkajs), then it is transient', () => {
+    expect(classifyFailure({ name: 'KafkaJSGroupCoordinatorNotFound', retriable: false, message: 'Failed to find group coordinator' })).toBe('transient');
+  });
+
+  it('when a refused connection is wrapped in a non-retriable error, then the cause makes it transient', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), { code: 'ECONNREFUSED' });
+    expect(classifyFailure({ name: 'KafkaJSNonRetriableError', retriable: false, cause: refused })).toBe('transient');
+    expect(classifyFailure({ name: 'KafkaJSNonRetriableError', retriable: false, originalError: { name: 'KafkaJSConnectionError', retriable: true } })).toBe('transient');
+  });
+
+  it('when the broker answers MESSAGE_TOO_LARGE (a limit lowered since it was read), then it is transient', () => {
+    expect(classifyFailure({ name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', retriable: false })).toBe('transient');
+  });
+
+  it('when a non-retriable error wraps a bug, then it stays fatal', () => {
+    expect(classifyFailure({ name: 'KafkaJSNonRetriableError', retriable: false, cause: new TypeError('x is undefined') })).toBe('fatal');
+    expect(classifyFailure({ name: 'KafkaJSNotImplemented', retriable: false, message: 'LZ4 compression not implemented' })).toBe('fatal');
+  });
+
+  it('when errors wrap each other in a cycle, then classifying ends', () => {
+    const a: { name: string; cause?: unknown } = { name: 'KafkaJSNonRetriableError' };
+    a.cause = { name: 'KafkaJSNonRetriableError', cause: a };
+    expect(classifyFailure(a)).toBe('fatal');
+  });
+});

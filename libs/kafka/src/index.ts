@@ -1,3 +1,4 @@
+export { compressionType } from './compression';
 export { createKafka, kafkaLogCreator } from './create-kafka';
 export { ensureTopics } from './ensure-topics';
 export type { EnsureTopicsOptions, TopicSpec } from './ensure-topics';

@@ -16,6 +16,14 @@ describe('dead-letter headers', () => {
     expect(decodeDeadLetterHeaders(asDelivered)).toEqual(info);
   });
 
+  it('when the dead letter carries only the first bytes of its record, then the original sizes survive the round trip', () => {
+    const cut: DeadLetterInfo = { ...info, reason: 'RECORD_TOO_LARGE', truncated: { keyBytes: 36, valueBytes: 1_048_480 } };
+    const headers = encodeDeadLetterHeaders(cut);
+    expect(headers['dlq.truncated']).toBe('{"key_bytes":36,"value_bytes":1048480}');
+    expect(decodeDeadLetterHeaders(headers)).toEqual(cut);
+    expect(encodeDeadLetterHeaders(info)['dlq.truncated']).toBeUndefined();
+  });
+
   it('when a header is missing, then decoding fails loudly', () => {
     expect(() => decodeDeadLetterHeaders({})).toThrow();
   });

@@ -13,6 +13,13 @@ export const DEAD_LETTER_HEADERS = {
   sourcePartition: 'dlq.source.partition',
   sourceOffset: 'dlq.source.offset',
   failedAt: 'dlq.failed_at',
+  /**
+   * Present only when the original key and value did not fit in the DLQ topic beside these
+   * headers: `{"key_bytes":K,"value_bytes":V}`, their sizes as they came. The record then
+   * carries the first bytes of each that fit (the value cut first); the source topic,
+   * partition and offset lead to the whole record.
+   */
+  truncated: 'dlq.truncated',
 } as const;
 
 const rejectionSchema = z.object({
@@ -30,6 +37,8 @@ export const deadLetterInfoSchema = z.object({
   sourcePartition: z.number().int().nonnegative(),
   sourceOffset: z.string().regex(/^\d+$/),
   failedAt: z.iso.datetime(),
+  /** Sizes of the original key and value when the dead letter carries only their first bytes. */
+  truncated: z.object({ keyBytes: z.number().int().nonnegative(), valueBytes: z.number().int().nonnegative() }).optional(),
 });
 
 export type DeadLetterInfo = z.infer<typeof deadLetterInfoSchema>;
@@ -37,7 +46,7 @@ export type DeadLetterInfo = z.infer<typeof deadLetterInfoSchema>;
 type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 
 export function encodeDeadLetterHeaders(info: DeadLetterInfo): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     [DEAD_LETTER_HEADERS.reason]: info.reason,
     [DEAD_LETTER_HEADERS.errors]: JSON.stringify(info.errors),
     [DEAD_LETTER_HEADERS.sourceTopic]: info.sourceTopic,
@@ -45,6 +54,10 @@ export function encodeDeadLetterHeaders(info: DeadLetterInfo): Record<string, st
     [DEAD_LETTER_HEADERS.sourceOffset]: info.sourceOffset,
     [DEAD_LETTER_HEADERS.failedAt]: info.failedAt,
   };
+  if (info.truncated !== undefined) {
+    headers[DEAD_LETTER_HEADERS.truncated] = JSON.stringify({ key_bytes: info.truncated.keyBytes, value_bytes: info.truncated.valueBytes });
+  }
+  return headers;
 }
 
 function text(value: HeaderValue): string | undefined {
@@ -57,6 +70,8 @@ export function decodeDeadLetterHeaders(headers: Readonly<Record<string, HeaderV
   const h = headers ?? {};
   const errors = text(h[DEAD_LETTER_HEADERS.errors]);
   const partition = text(h[DEAD_LETTER_HEADERS.sourcePartition]);
+  const truncatedText = text(h[DEAD_LETTER_HEADERS.truncated]);
+  const truncated = truncatedText === undefined ? undefined : (JSON.parse(truncatedText) as { key_bytes?: unknown; value_bytes?: unknown });
   return deadLetterInfoSchema.parse({
     reason: text(h[DEAD_LETTER_HEADERS.reason]),
     errors: errors === undefined ? undefined : (JSON.parse(errors) as unknown),
@@ -64,5 +79,6 @@ export function decodeDeadLetterHeaders(headers: Readonly<Record<string, HeaderV
     sourcePartition: partition === undefined ? undefined : Number(partition),
     sourceOffset: text(h[DEAD_LETTER_HEADERS.sourceOffset]),
     failedAt: text(h[DEAD_LETTER_HEADERS.failedAt]),
+    ...(truncated !== undefined && { truncated: { keyBytes: truncated.key_bytes, valueBytes: truncated.value_bytes } }),
   });
 }

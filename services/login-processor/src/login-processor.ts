@@ -1,9 +1,10 @@
 import type { PipelineConfig } from '@login-stream/config';
+import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
-import { ensureTopics, pipelineTopicSpecs } from '@login-stream/kafka';
+import { compressionType, ensureTopics, pipelineTopicSpecs } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
+import type { CommittedBatch } from '@login-stream/exactly-once';
 import type { Admin, Kafka } from 'kafkajs';
-import { ExactlyOnceStage } from './exactly-once/stage';
 import type { ProcessorConfig } from './processor-config';
 import { createRoutingHandler } from './routing/routing-stage';
 import { logStatsPeriodically, ProcessorStats } from './stats';
@@ -16,7 +17,7 @@ const SUMMARY_FETCH_MAX_WAIT_MS = 250;
 export interface LoginProcessorOptions {
   readonly kafka: Kafka;
   readonly logger: Logger;
-  readonly pipeline: Pick<PipelineConfig, 'topics' | 'topicPartitions' | 'topicReplicationFactor'>;
+  readonly pipeline: Pick<PipelineConfig, 'topics' | 'topicPartitions' | 'topicReplicationFactor' | 'outageTimeoutMs' | 'compression'>;
   readonly config: ProcessorConfig;
   /** Called when the processor cannot go on; the caller exits non-zero. */
   readonly onFatal: (err: unknown) => void;
@@ -46,7 +47,7 @@ export class LoginProcessor {
     await this.admin.connect();
     const mine = new Set([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
     await ensureTopics(this.admin, pipelineTopicSpecs(pipeline).filter((spec) => mine.has(spec.name)), { logger });
-    const partitions = await this.partitionCounts([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
+    const partitions = await this.partitionCounts([topics.userLogin, topics.processedLogins, topics.userSummary]);
     const processedPartitions = partitions.get(topics.processedLogins) ?? 0;
     const summaryPartitions = partitions.get(topics.userSummary) ?? 0;
     if (summaryPartitions < processedPartitions) {
@@ -60,11 +61,16 @@ export class LoginProcessor {
       kafka,
       admin: this.admin,
       logger,
+      deadLetterTopic: topics.deadLetter,
       transactionalIdPrefix: config.transactionalIdPrefix,
       transactionTimeoutMs: config.transactionTimeoutMs,
       sessionTimeoutMs: config.sessionTimeoutMs,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      outageTimeoutMs: pipeline.outageTimeoutMs,
+      compression: compressionType(pipeline.compression),
       onFatal,
+      onCommitted: (batch: CommittedBatch) => this.stats.addCommitted(batch),
+      ...(clock !== undefined && { clock }),
     };
     const routing = new ExactlyOnceStage({
       ...common,
@@ -75,17 +81,8 @@ export class LoginProcessor {
       fetchMinBytes: 1,
       inputTopic: topics.userLogin,
       inputPartitions: partitions.get(topics.userLogin) ?? 1,
-      handler: createRoutingHandler(
-        {
-          input: topics.userLogin,
-          processed: topics.processedLogins,
-          deadLetter: topics.deadLetter,
-          deadLetterPartitions: partitions.get(topics.deadLetter) ?? 1,
-        },
-        config.rules,
-        this.stats,
-        clock,
-      ),
+      outputTopics: [topics.processedLogins],
+      handler: createRoutingHandler({ input: topics.userLogin, processed: topics.processedLogins }, config.rules, clock),
     });
     const restore = createSummaryRestore({
       kafka,
@@ -105,7 +102,8 @@ export class LoginProcessor {
       fetchMinBytes: 1024 * 1024,
       inputTopic: topics.processedLogins,
       inputPartitions: processedPartitions,
-      handler: createSummaryHandler(topics.userSummary, restore, this.stats, logger),
+      outputTopics: [topics.userSummary],
+      handler: createSummaryHandler(topics.userSummary, restore, logger),
     });
     this.stages = { routing, summary };
     this.stopStats = logStatsPeriodically(this.stats, logger, config.statsIntervalMs);

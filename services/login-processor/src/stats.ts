@@ -1,3 +1,4 @@
+import type { CommittedBatch } from '@login-stream/exactly-once';
 import type { Logger } from '@login-stream/logger';
 import type { RejectionCode } from '@login-stream/schema';
 
@@ -6,12 +7,10 @@ export class ProcessorStats {
   private readonly outputs = new Map<string, number>();
   private readonly rejections = new Map<RejectionCode, number>();
 
-  addOutput(topic: string, count: number): void {
-    if (count > 0) this.outputs.set(topic, (this.outputs.get(topic) ?? 0) + count);
-  }
-
-  addRejection(code: RejectionCode, count = 1): void {
-    this.rejections.set(code, (this.rejections.get(code) ?? 0) + count);
+  /** Counts a batch once its transaction committed. */
+  addCommitted(batch: CommittedBatch): void {
+    for (const [topic, count] of batch.outputs) this.outputs.set(topic, (this.outputs.get(topic) ?? 0) + count);
+    for (const [code, count] of batch.deadLetters) this.rejections.set(code, (this.rejections.get(code) ?? 0) + count);
   }
 
   snapshot(): { outputs: Record<string, number>; rejections: Partial<Record<RejectionCode, number>> } {

@@ -1,8 +1,8 @@
-import { DEFAULT_LOGIN_RULES, decodeDeadLetterHeaders } from '@login-stream/schema';
-import type { LoginRules } from '@login-stream/schema';
+import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
+import type { LoginRules, Rejection } from '@login-stream/schema';
 import { EVENT_TIME_HEADER, parseLineage, LINEAGE_HEADER } from './lineage';
 import { createLoginRouter } from './route-login';
-import type { InputRecord, OutputRecord, Routed } from './route-login';
+import type { InputRecord, Routed } from './route-login';
 
 const NOW = Date.parse('2024-01-01T00:00:00Z');
 const batch = { topic: 'user-login', partition: 2, now: '2024-01-01T00:00:00.123Z' };
@@ -21,21 +21,25 @@ const SAMPLE = {
 function route(value: unknown, rules: LoginRules = DEFAULT_LOGIN_RULES, key: Buffer | null = Buffer.from('k1')): Routed {
   const bytes = Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value));
   const input: InputRecord = { key, value: bytes, offset: '41' };
-  return createLoginRouter(rules, () => NOW)(input, batch);
+  return createLoginRouter(rules, 'processed-logins', () => NOW)(input, batch);
+}
+
+function processedRecord(routed: Routed) {
+  if (routed.kind !== 'processed') throw new Error(`expected a processed login, got ${JSON.stringify(routed.rejections)}`);
+  return routed.record;
 }
 
 function processedValue(routed: Routed): Record<string, unknown> {
-  expect(routed.kind).toBe('processed');
-  return JSON.parse(String(routed.record.value)) as Record<string, unknown>;
+  return JSON.parse(String(processedRecord(routed).value)) as Record<string, unknown>;
 }
 
-function deadLetter(routed: Routed) {
-  expect(routed.kind).toBe('dead-letter');
-  return decodeDeadLetterHeaders(routed.record.headers);
+function rejectionsOf(routed: Routed): readonly Rejection[] {
+  if (routed.kind !== 'rejected') throw new Error(`expected a rejection, got ${String(routed.record.value)}`);
+  return routed.rejections;
 }
 
-function codes(record: OutputRecord): Array<{ code: string; field?: string }> {
-  return decodeDeadLetterHeaders(record.headers).errors.map(({ code, field }) => ({ code, ...(field !== undefined && { field }) }));
+function codes(routed: Routed): Array<{ code: string; field?: string }> {
+  return rejectionsOf(routed).map(({ code, field }) => ({ code, ...(field !== undefined && { field }) }));
 }
 
 describe('routing a raw login', () => {
@@ -48,7 +52,7 @@ describe('routing a raw login', () => {
 
     it('when a login is valid, then it is keyed by user_id, keeps its original fields and gains processed_at', () => {
       const routed = route({ ...SAMPLE, campaign: 'spring' });
-      expect(String(routed.record.key)).toBe(SAMPLE.user_id);
+      expect(String(processedRecord(routed).key)).toBe(SAMPLE.user_id);
       expect(processedValue(routed)).toEqual({
         ...SAMPLE,
         campaign: 'spring',
@@ -60,11 +64,11 @@ describe('routing a raw login', () => {
 
     it('when a login is valid, then its lineage header names the input topic, partition and offset', () => {
       const routed = route(SAMPLE);
-      expect(parseLineage(String(routed.record.headers[LINEAGE_HEADER]))).toEqual({ topic: 'user-login', partition: 2, offset: '41' });
+      expect(parseLineage(String(processedRecord(routed).headers[LINEAGE_HEADER]))).toEqual({ topic: 'user-login', partition: 2, offset: '41' });
     });
 
     it('when a login is valid, then its event-time header holds its event time in epoch milliseconds', () => {
-      expect(route(SAMPLE).record.headers[EVENT_TIME_HEADER]).toBe('1694479551000');
+      expect(processedRecord(route(SAMPLE)).headers[EVENT_TIME_HEADER]).toBe('1694479551000');
     });
 
     it.each([
@@ -102,48 +106,38 @@ describe('routing a raw login', () => {
     });
   });
 
-  describe('rejected logins go to the DLQ with their bytes untouched', () => {
-    it('when the bytes are {"message_id": "1", "timestamp": 1609459200 (cut off), then the dead letter says NOT_JSON and keeps key and value as they came', () => {
-      const bytes = Buffer.from('{"message_id": "1", "timestamp": 1609459200');
-      const routed = route(bytes);
-      expect(deadLetter(routed).reason).toBe('NOT_JSON');
-      expect(routed.record.value).toBe(bytes);
-      expect(routed.record.key).toEqual(Buffer.from('k1'));
+  describe('rejected logins are answered with every failed rule', () => {
+    it('when the bytes are {"message_id": "1", "timestamp": 1609459200 (cut off), then the rejection says NOT_JSON', () => {
+      expect(codes(route(Buffer.from('{"message_id": "1", "timestamp": 1609459200')))).toEqual([{ code: 'NOT_JSON' }]);
     });
 
-    it('when the bytes are not UTF-8, then the dead letter says NOT_UTF8 and keeps the exact bytes', () => {
-      const bytes = Buffer.from([0xc3, 0x28, 0xa0, 0xa1]);
-      const routed = route(bytes, DEFAULT_LOGIN_RULES, null);
-      expect(deadLetter(routed).reason).toBe('NOT_UTF8');
-      expect(Buffer.compare(routed.record.value as Buffer, Buffer.from([0xc3, 0x28, 0xa0, 0xa1]))).toBe(0);
-      expect(routed.record.key).toBeNull();
+    it('when the bytes are not UTF-8, then the rejection says NOT_UTF8', () => {
+      expect(codes(route(Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), DEFAULT_LOGIN_RULES, null))).toEqual([{ code: 'NOT_UTF8' }]);
     });
 
     it('when the JSON is not an object, then the dead letter says NOT_AN_OBJECT', () => {
-      expect(deadLetter(route([SAMPLE])).reason).toBe('NOT_AN_OBJECT');
+      expect(codes(route([SAMPLE]))).toEqual([{ code: 'NOT_AN_OBJECT' }]);
     });
 
     it('when device_type is missing, then the dead letter says MISSING_FIELD for device_type', () => {
       const { device_type: _dropped, ...withoutDevice } = SAMPLE;
-      const routed = route(withoutDevice);
-      expect(deadLetter(routed).reason).toBe('MISSING_FIELD');
-      expect(codes(routed.record)).toEqual([{ code: 'MISSING_FIELD', field: 'device_type' }]);
+      expect(codes(route(withoutDevice))).toEqual([{ code: 'MISSING_FIELD', field: 'device_type' }]);
     });
 
     it('when app_version is 2.2.9 and the minimum is 2.3.0, then the dead letter says APP_VERSION_TOO_OLD', () => {
-      expect(codes(route({ ...SAMPLE, app_version: '2.2.9' }).record)).toEqual([{ code: 'APP_VERSION_TOO_OLD', field: 'app_version' }]);
+      expect(codes(route({ ...SAMPLE, app_version: '2.2.9' }))).toEqual([{ code: 'APP_VERSION_TOO_OLD', field: 'app_version' }]);
     });
 
     it('when app_version is not a version, then the dead letter says INVALID_APP_VERSION', () => {
-      expect(codes(route({ ...SAMPLE, app_version: 'latest' }).record)).toEqual([{ code: 'INVALID_APP_VERSION', field: 'app_version' }]);
+      expect(codes(route({ ...SAMPLE, app_version: 'latest' }))).toEqual([{ code: 'INVALID_APP_VERSION', field: 'app_version' }]);
     });
 
     it('when ip is 999.999.999.999, then the dead letter says INVALID_IP', () => {
-      expect(codes(route({ ...SAMPLE, ip: '999.999.999.999' }).record)).toEqual([{ code: 'INVALID_IP', field: 'ip' }]);
+      expect(codes(route({ ...SAMPLE, ip: '999.999.999.999' }))).toEqual([{ code: 'INVALID_IP', field: 'ip' }]);
     });
 
     it('when device_type is not supported, then the dead letter says UNSUPPORTED_DEVICE_TYPE', () => {
-      expect(codes(route({ ...SAMPLE, device_type: 'windows-phone' }).record)).toEqual([
+      expect(codes(route({ ...SAMPLE, device_type: 'windows-phone' }))).toEqual([
         { code: 'UNSUPPORTED_DEVICE_TYPE', field: 'device_type' },
       ]);
     });
@@ -155,26 +149,24 @@ describe('routing a raw login', () => {
       ['not a number', 'yesterday'],
       ['a boolean', true],
     ])('when the timestamp is %s, then the dead letter says INVALID_TIMESTAMP', (_case, timestamp) => {
-      expect(codes(route({ ...SAMPLE, timestamp }).record)).toEqual([{ code: 'INVALID_TIMESTAMP', field: 'timestamp' }]);
+      expect(codes(route({ ...SAMPLE, timestamp }))).toEqual([{ code: 'INVALID_TIMESTAMP', field: 'timestamp' }]);
     });
 
     it('when the timestamp is far in the future, then the dead letter says TIMESTAMP_OUT_OF_RANGE', () => {
-      expect(codes(route({ ...SAMPLE, timestamp: NOW / 1000 + 7 * 24 * 3600 }).record)).toEqual([
+      expect(codes(route({ ...SAMPLE, timestamp: NOW / 1000 + 7 * 24 * 3600 }))).toEqual([
         { code: 'TIMESTAMP_OUT_OF_RANGE', field: 'timestamp' },
       ]);
     });
 
-    it('when several rules fail, then every one is listed and the first is the reason', () => {
-      const routed = route({ ...SAMPLE, ip: 'nowhere', timestamp: -1 });
-      const info = deadLetter(routed);
-      expect(info.errors.map((e) => e.code).sort()).toEqual(['INVALID_IP', 'INVALID_TIMESTAMP']);
-      expect(info.reason).toBe(info.errors[0]?.code);
-      for (const e of info.errors) expect(e.message.length).toBeGreaterThan(0);
+    it('when several rules fail, then every one is listed, each with a message', () => {
+      const rejections = rejectionsOf(route({ ...SAMPLE, ip: 'nowhere', timestamp: -1 }));
+      expect(rejections.map((e) => e.code).sort()).toEqual(['INVALID_IP', 'INVALID_TIMESTAMP']);
+      for (const e of rejections) expect(e.message.length).toBeGreaterThan(0);
     });
 
-    it('when a login is rejected, then the headers name the source topic, partition, offset and the time it failed', () => {
-      const info = deadLetter(route({ ...SAMPLE, ip: '999.999.999.999' }));
-      expect(info).toMatchObject({ sourceTopic: 'user-login', sourcePartition: 2, sourceOffset: '41', failedAt: batch.now });
+    it('when an extra field nests 100,000 levels deep, then the rejection says NESTING_TOO_DEEP instead of the writer overflowing its stack', () => {
+      const deep = Buffer.from(`{"user_id":"u","app_version":"2.3.0","device_type":"iOS","ip":"10.0.0.1","locale":"en","device_id":"d","timestamp":1694479551,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+      expect(codes(route(deep))).toEqual([{ code: 'NESTING_TOO_DEEP', field: 'x' }]);
     });
   });
 
@@ -188,12 +180,12 @@ describe('routing a raw login', () => {
     it('when the supported device types are web and android, then iOS is rejected and WEB passes as web', () => {
       const rules = { ...DEFAULT_LOGIN_RULES, supportedDeviceTypes: ['web', 'android'] };
       expect(route(SAMPLE, rules).kind).toBe('processed');
-      expect(codes(route({ ...SAMPLE, device_type: 'iOS' }, rules).record)).toEqual([{ code: 'UNSUPPORTED_DEVICE_TYPE', field: 'device_type' }]);
+      expect(codes(route({ ...SAMPLE, device_type: 'iOS' }, rules))).toEqual([{ code: 'UNSUPPORTED_DEVICE_TYPE', field: 'device_type' }]);
       expect(processedValue(route({ ...SAMPLE, device_type: 'WEB' }, rules))['device_type']).toBe('web');
     });
 
     it('when the minimum app version is 3.0, then 2.10.0 is rejected', () => {
-      expect(route({ ...SAMPLE, app_version: '2.10.0' }, { ...DEFAULT_LOGIN_RULES, minAppVersion: '3.0' }).kind).toBe('dead-letter');
+      expect(route({ ...SAMPLE, app_version: '2.10.0' }, { ...DEFAULT_LOGIN_RULES, minAppVersion: '3.0' }).kind).toBe('rejected');
     });
   });
 });

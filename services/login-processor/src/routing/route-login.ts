@@ -1,5 +1,6 @@
-import { createLoginValidator, encodeDeadLetterHeaders } from '@login-stream/schema';
-import type { LoginRules, Rejection, RejectionCode } from '@login-stream/schema';
+import type { OutputRecord } from '@login-stream/exactly-once';
+import { createLoginValidator } from '@login-stream/schema';
+import type { LoginRules, Rejection } from '@login-stream/schema';
 import { decodeLoginBytes } from './decode';
 import { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER } from './lineage';
 import { createProcessedJson } from './processed-json';
@@ -19,44 +20,24 @@ export interface BatchContext {
   readonly now: string;
 }
 
-/** A record ready for a producer: key, value and headers, no topic. */
-export interface OutputRecord {
-  readonly key: Buffer | string | null;
-  readonly value: Buffer | string | null;
-  readonly headers: Record<string, string>;
-}
-
 export type Routed =
-  | { readonly kind: 'processed'; readonly userId: string; readonly eventTimeMs: number; readonly record: OutputRecord }
-  | { readonly kind: 'dead-letter'; readonly reason: RejectionCode; readonly record: OutputRecord };
+  | { readonly kind: 'processed'; readonly userId: string; readonly eventTimeMs: number; readonly record: OutputRecord & { readonly headers: Record<string, string> } }
+  | { readonly kind: 'rejected'; readonly rejections: readonly Rejection[] };
 
 /**
- * Builds the decision for every raw login: valid → a normalized, enriched `processed-logins`
- * record keyed by user_id; anything else → a dead letter holding the original key and value
- * bytes with every failed rule in its headers. Pure: no I/O, the clock is injected.
+ * Builds the decision for every raw login: valid → a normalized, enriched record for
+ * `processedTopic` keyed by user_id; anything else → every failed rule, for its dead letter
+ * (which the stage writes with the original bytes). Pure: no I/O, the clock is injected.
  */
-export function createLoginRouter(rules: LoginRules, clock: () => number = Date.now): (input: InputRecord, batch: BatchContext) => Routed {
+export function createLoginRouter(rules: LoginRules, processedTopic: string, clock: () => number = Date.now): (input: InputRecord, batch: BatchContext) => Routed {
   const validate = createLoginValidator(rules, clock);
   const processedJson = createProcessedJson(rules.supportedDeviceTypes);
 
-  const deadLetter = (input: InputRecord, batch: BatchContext, rejections: readonly Rejection[]): Routed => {
-    const reason = rejections[0].code;
-    const headers = encodeDeadLetterHeaders({
-      reason,
-      errors: [...rejections],
-      sourceTopic: batch.topic,
-      sourcePartition: batch.partition,
-      sourceOffset: input.offset,
-      failedAt: batch.now,
-    });
-    return { kind: 'dead-letter', reason, record: { key: input.key, value: input.value, headers } };
-  };
-
   return (input, batch) => {
     const decoded = decodeLoginBytes(input.value);
-    if (!decoded.ok) return deadLetter(input, batch, [decoded.rejection]);
+    if (!decoded.ok) return { kind: 'rejected', rejections: [decoded.rejection] };
     const result = validate(decoded.value);
-    if (!result.ok) return deadLetter(input, batch, result.rejections);
+    if (!result.ok) return { kind: 'rejected', rejections: result.rejections };
 
     const { login } = result;
     const value = processedJson(login, batch.now, decoded.plainText);
@@ -65,6 +46,7 @@ export function createLoginRouter(rules: LoginRules, clock: () => number = Date.
       userId: login.user_id,
       eventTimeMs: login.event_time_ms,
       record: {
+        topic: processedTopic,
         // Strings, which the (patched) encoder writes straight into the record, and the
         // partitioner hashes without a Buffer of their own.
         key: login.user_id,

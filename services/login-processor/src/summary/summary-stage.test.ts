@@ -1,7 +1,9 @@
+import { buildRecordBatch } from '@login-stream/exactly-once';
+import type { RecordBatch, StageHandler } from '@login-stream/exactly-once';
 import { createLogger } from '@login-stream/logger';
+import type { KafkaMessage } from 'kafkajs';
 import { kafkaMessage } from '../testing/kafka-message';
 import { EVENT_TIME_HEADER } from '../routing/lineage';
-import { ProcessorStats } from '../stats';
 import { createSummaryHandler } from './summary-stage';
 import type { SummaryState } from './summary-stage';
 
@@ -13,8 +15,17 @@ const processedValue = (user: string, eventTimeMs: number) =>
 const processed = (offset: number, user: string, eventTimeMs: number) =>
   kafkaMessage(offset, user, processedValue(user, eventTimeMs), { [EVENT_TIME_HEADER]: Buffer.from(String(eventTimeMs)) });
 
-function handler(stats = new ProcessorStats()) {
-  return createSummaryHandler('user-summary', async (partitions) => partitions.map((): SummaryState => new Map()), stats, logger);
+function handler() {
+  return createSummaryHandler('user-summary', async (partitions) => partitions.map((): SummaryState => new Map()), logger);
+}
+
+const OUTPUTS = { maxBatchBytes: new Map([['user-summary', 1_048_588], ['dlq', 1_048_588]]), deadLetterTopic: 'dlq', deadLetterPartitions: 1 };
+
+/** One batch through the stage's record loop, as ExactlyOnceStage runs it; `committed` as after its transaction. */
+function runBatch(h: StageHandler<SummaryState>, partition: number, messages: KafkaMessage[], state: SummaryState): RecordBatch & { committed: () => void } {
+  const now = '2024-01-01T00:00:00.000Z';
+  const work = h.batch(state, { partition, now });
+  return { ...buildRecordBatch(work, messages, { topic: 'processed-logins', partition, failedAt: now }, OUTPUTS), committed: () => work.committed() };
 }
 
 interface Emitted {
@@ -23,14 +34,14 @@ interface Emitted {
   readonly last_seen_ms: number;
 }
 
-function emitted(output: ReturnType<ReturnType<typeof handler>['process']>): Emitted[] {
-  return output.topicMessages.flatMap((t) => t.messages.map((m) => ({ partition: m.partition, ...(JSON.parse(String(m.value)) as Omit<Emitted, 'partition'>) })));
+function emitted(output: RecordBatch): Emitted[] {
+  return output.requests.flat().flatMap((t) => t.messages.map((m) => ({ partition: m.partition, ...(JSON.parse(String(m.value)) as Omit<Emitted, 'partition'>) })));
 }
 
 describe('summary stage', () => {
   it('when a user logs in first, later, earlier and in between, then only the three changes are emitted, in order', () => {
     const state: SummaryState = new Map();
-    const output = handler().process(4, [processed(0, 'u', T), processed(1, 'u', T + 60_000), processed(2, 'u', T - 60_000), processed(3, 'u', T)], state);
+    const output = runBatch(handler(), 4, [processed(0, 'u', T), processed(1, 'u', T + 60_000), processed(2, 'u', T - 60_000), processed(3, 'u', T)], state);
 
     expect(emitted(output).map((s) => [s.first_seen_ms, s.last_seen_ms])).toEqual([
       [T, T],
@@ -40,44 +51,43 @@ describe('summary stage', () => {
   });
 
   it('when summaries are emitted, then they go to the user-summary partition with the number of the input partition, keyed by user_id', () => {
-    const output = handler().process(4, [processed(0, 'u', T)], new Map());
-    expect(output.topicMessages).toEqual([{ topic: 'user-summary', messages: [expect.objectContaining({ key: 'u', partition: 4 })] }]);
+    const output = runBatch(handler(), 4, [processed(0, 'u', T)], new Map());
+    expect(output.requests).toEqual([[{ topic: 'user-summary', messages: [expect.objectContaining({ key: 'u', partition: 4 })] }]]);
   });
 
   it('when the state already knows the range, then a login inside it emits nothing', () => {
     const state: SummaryState = new Map([['u', { firstSeenMs: T - 1000, lastSeenMs: T + 1000 }]]);
-    expect(handler().process(0, [processed(0, 'u', T)], state).topicMessages).toEqual([]);
+    expect(runBatch(handler(), 0, [processed(0, 'u', T)], state).requests).toEqual([]);
   });
 
   it('when a batch has not committed, then the state is unchanged, so a retried batch emits the same summaries again', () => {
     const state: SummaryState = new Map();
     const h = handler();
-    const first = emitted(h.process(0, [processed(0, 'u', T)], state));
+    const first = emitted(runBatch(h, 0, [processed(0, 'u', T)], state));
     expect(state.size).toBe(0);
-    expect(emitted(h.process(0, [processed(0, 'u', T)], state))).toEqual(first);
+    expect(emitted(runBatch(h, 0, [processed(0, 'u', T)], state))).toEqual(first);
   });
 
   it('when a batch commits, then its changes become the state and are counted', () => {
-    const stats = new ProcessorStats();
     const state: SummaryState = new Map();
-    const output = handler(stats).process(0, [processed(0, 'u', T), processed(1, 'v', T)], state);
+    const output = runBatch(handler(), 0, [processed(0, 'u', T), processed(1, 'v', T)], state);
     output.committed();
     expect(state).toEqual(new Map([['u', { firstSeenMs: T, lastSeenMs: T }], ['v', { firstSeenMs: T, lastSeenMs: T }]]));
-    expect(stats.snapshot().outputs).toEqual({ 'user-summary': 2 });
+    expect(output.outputs).toEqual(new Map([['user-summary', 2]]));
   });
 
   it('when a processed record cannot be read, then it is skipped and the rest of the batch is summarized', () => {
-    const output = handler().process(0, [kafkaMessage(0, 'u', 'not json'), processed(1, 'u', T)], new Map());
+    const output = runBatch(handler(), 0, [kafkaMessage(0, 'u', 'not json'), processed(1, 'u', T)], new Map());
     expect(emitted(output)).toHaveLength(1);
   });
 
   it('when a record carries the event-time header, then its time comes from the header, not from the value', () => {
     const record = kafkaMessage(0, 'u', 'not json', { [EVENT_TIME_HEADER]: Buffer.from(String(T)) });
-    expect(emitted(handler().process(0, [record], new Map())).map((s) => s.first_seen_ms)).toEqual([T]);
+    expect(emitted(runBatch(handler(), 0, [record], new Map())).map((s) => s.first_seen_ms)).toEqual([T]);
   });
 
   it('when a record has no event-time header (written by an older processor), then its time is read from its JSON value', () => {
-    const output = handler().process(0, [kafkaMessage(0, 'u', processedValue('u', T))], new Map());
+    const output = runBatch(handler(), 0, [kafkaMessage(0, 'u', processedValue('u', T))], new Map());
     expect(emitted(output).map((s) => s.first_seen_ms)).toEqual([T]);
   });
 });

@@ -1,8 +1,7 @@
+import type { RecordOutcome, StageHandler } from '@login-stream/exactly-once';
 import type { Logger } from '@login-stream/logger';
-import type { KafkaMessage, Message } from 'kafkajs';
-import type { StageHandler } from '../exactly-once/stage';
+import type { KafkaMessage } from 'kafkajs';
 import { EVENT_TIME_HEADER } from '../routing/lineage';
-import type { ProcessorStats } from '../stats';
 import { toUserSummary, widenRange } from './seen-range';
 import type { SeenRange } from './seen-range';
 
@@ -10,6 +9,9 @@ import type { SeenRange } from './seen-range';
 export type SummaryState = Map<string, SeenRange>;
 
 type LoginEvent = { userId: string; eventTimeMs: number };
+
+/** Most logins fall inside their user's known range and write nothing. */
+const NOTHING: RecordOutcome = Object.freeze({ outputs: [] });
 
 /** Reads the routing stage's event-time header and key: no JSON parsing on the hot path. */
 function eventOf(message: KafkaMessage): LoginEvent | undefined {
@@ -43,31 +45,30 @@ function eventOfValue(message: KafkaMessage): LoginEvent | undefined {
 export function createSummaryHandler(
   summaryTopic: string,
   restore: (partitions: readonly number[]) => Promise<SummaryState[]>,
-  stats: ProcessorStats,
   logger: Logger,
 ): StageHandler<SummaryState> {
   return {
     restore,
-    process(partition, messages, state) {
+    batch(state, { partition }) {
+      // The batch's changes, applied to the partition's state once its transaction committed.
       const changes: SummaryState = new Map();
-      const summaries: Message[] = [];
-      for (const message of messages) {
-        const event = eventOf(message);
-        if (event === undefined) {
-          // Only this processor writes processed-logins; a record it cannot read is foreign.
-          logger.warn({ partition, offset: message.offset }, 'processed login without user_id or event_time_ms; not summarized');
-          continue;
-        }
-        const next = widenRange(changes.get(event.userId) ?? state.get(event.userId), event.eventTimeMs);
-        if (next === undefined) continue;
-        changes.set(event.userId, next);
-        summaries.push({ key: event.userId, value: JSON.stringify(toUserSummary(event.userId, next)), partition });
-      }
       return {
-        topicMessages: summaries.length > 0 ? [{ topic: summaryTopic, messages: summaries }] : [],
-        committed: () => {
+        record(message) {
+          const event = eventOf(message);
+          if (event === undefined) {
+            // Only this processor writes processed-logins; a record it cannot read is foreign.
+            logger.warn({ partition, offset: message.offset }, 'processed login without user_id or event_time_ms; not summarized');
+            return NOTHING;
+          }
+          const next = widenRange(changes.get(event.userId) ?? state.get(event.userId), event.eventTimeMs);
+          if (next === undefined) return NOTHING;
+          return {
+            outputs: [{ topic: summaryTopic, key: event.userId, value: JSON.stringify(toUserSummary(event.userId, next)), partition }],
+            accept: () => changes.set(event.userId, next),
+          };
+        },
+        committed() {
           for (const [userId, range] of changes) state.set(userId, range);
-          stats.addOutput(summaryTopic, summaries.length);
         },
       };
     },

@@ -30,7 +30,7 @@ function json(value: unknown): Buffer {
 }
 
 /** mulberry32: small, fast and deterministic, so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -46,7 +46,7 @@ function random(seed: number): () => number {
  * share of bad records of every kind. Keys are null, as the generator sends them.
  */
 export function mixedLogins(options: LoginMixOptions): RawLoginRecord[] {
-  const next = random(options.seed);
+  const next = mulberry32(options.seed);
   const start = options.startMs ?? Date.parse('2023-09-12T00:00:00Z');
   const span = options.spanMs ?? 24 * 3600 * 1000;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];

@@ -26,16 +26,16 @@ function describeDeadLetter(key: Buffer | string | null, value: Buffer | string 
 
 /** What the processor must write for each input record: the pure router applied to the input as read back. */
 export function expectedOutputs(input: readonly CollectedMessage[], topic: string, rules: LoginRules): Map<InputId, string> {
-  const route = createLoginRouter(rules);
+  const route = createLoginRouter(rules, 'processed');
   const expected = new Map<InputId, string>();
   for (const m of input) {
     const routed = route({ key: m.key, value: m.value, offset: m.offset }, { topic, partition: m.partition, now: new Date().toISOString() });
-    const { record } = routed;
     expected.set(
       `${m.partition}:${m.offset}`,
       routed.kind === 'processed'
-        ? `processed key=${String(record.key)} value=${withoutProcessedAt(String(record.value))}`
-        : describeDeadLetter(record.key, record.value, routed.reason, decodeDeadLetterHeaders(record.headers).errors),
+        ? `processed key=${String(routed.record.key)} value=${withoutProcessedAt(String(routed.record.value))}`
+        : // A dead letter carries the input's own key and value bytes.
+          describeDeadLetter(m.key, m.value, routed.rejections[0].code, routed.rejections),
     );
   }
   return expected;

@@ -1,0 +1,97 @@
+import type { Logger } from '@login-stream/logger';
+import type { Admin, Producer } from 'kafkajs';
+import { fencePartition } from './fencing';
+import type { FencingOptions } from './fencing';
+import { readOutputTopics } from './output-topics';
+import type { OutputTopics } from './record-batch';
+
+/** An input partition this instance owns: its transactional producer, its state, what it may write. */
+export interface Lane<S> {
+  readonly producer: Producer;
+  readonly state: S;
+  readonly outputs: OutputTopics;
+  /** The group's committed offset read after fencing; the first batch must not start before it. */
+  resumeFrom: string | undefined;
+}
+
+export interface LaneRegistryOptions<S> extends FencingOptions {
+  readonly admin: Admin;
+  readonly logger: Logger;
+  /** For logs: which stage this is. */
+  readonly name: string;
+  readonly groupId: string;
+  readonly outputTopics: readonly string[];
+  readonly deadLetterTopic: string;
+  readonly restore: (partitions: readonly number[]) => Promise<S[]>;
+}
+
+/**
+ * The lanes of the partitions this instance holds. A lane is prepared once per takeover:
+ * fence the partition's transactional id, then read the group's committed offset (a former
+ * owner may have committed after our group join fetched it), the output topics' limits, and
+ * the partition's state. Preparing several partitions together restores them in one pass.
+ */
+export class LaneRegistry<S> {
+  private readonly lanes = new Map<number, Promise<Lane<S>>>();
+
+  constructor(private readonly options: LaneRegistryOptions<S>) {}
+
+  has(partition: number): boolean {
+    return this.lanes.has(partition);
+  }
+
+  partitions(): number[] {
+    return [...this.lanes.keys()];
+  }
+
+  /** The partition's lane, prepared now if it has none. Rejects when preparing it failed. */
+  get(partition: number): Promise<Lane<S>> {
+    if (!this.lanes.has(partition)) this.open([partition]);
+    return this.lanes.get(partition) as Promise<Lane<S>>;
+  }
+
+  open(partitions: readonly number[]): void {
+    const opening = this.prepare(partitions);
+    partitions.forEach((partition, i) => {
+      const lane = opening.then((lanes) => lanes[i]);
+      lane.catch(() => undefined); // awaited by the partition's next batch, which handles the failure
+      this.lanes.set(partition, lane);
+    });
+  }
+
+  /** Forgets the lane (its producer is closed in the background); the next batch prepares a new one. */
+  drop(partition: number): void {
+    const lane = this.lanes.get(partition);
+    if (lane === undefined) return;
+    this.lanes.delete(partition);
+    lane.then((l) => l.producer.disconnect()).catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear();
+    await Promise.allSettled(lanes.map(async (lane) => (await lane).producer.disconnect()));
+  }
+
+  private async prepare(partitions: readonly number[]): Promise<Lane<S>[]> {
+    const { admin, groupId, inputTopic, logger, name } = this.options;
+    const fencing = await Promise.allSettled(partitions.map((p) => fencePartition(this.options, p)));
+    const producers = fencing.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    try {
+      const failed = fencing.find((r) => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [inputTopic] });
+      const committed = new Map((offsets?.partitions ?? []).map((o) => [o.partition, o.offset]));
+      const outputs = await readOutputTopics(admin, this.options.outputTopics, this.options.deadLetterTopic);
+      const states = await this.options.restore(partitions);
+      logger.info({ stage: name, partitions, maxBatchBytes: Object.fromEntries(outputs.maxBatchBytes) }, 'partitions ready');
+      return producers.map((producer, i) => {
+        const offset = committed.get(partitions[i]);
+        return { producer, state: states[i], outputs, resumeFrom: offset !== undefined && BigInt(offset) >= 0n ? offset : undefined };
+      });
+    } catch (err) {
+      await Promise.allSettled(producers.map((p) => p.disconnect()));
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { classifyFailure, LoginStreamError } from '@login-stream/errors';
+import type { Logger } from '@login-stream/logger';
+import type { RejectionCode } from '@login-stream/schema';
+import { CompressionTypes } from 'kafkajs';
+import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
+import { commitBatch } from './batch-transaction';
+import { LaneRegistry } from './lane-registry';
+import { buildRecordBatch } from './record-batch';
+import type { StageHandler } from './stage-handler';
+
+/** What one committed batch wrote, for stats. */
+export interface CommittedBatch {
+  readonly partition: number;
+  readonly outputs: ReadonlyMap<string, number>;
+  readonly deadLetters: ReadonlyMap<RejectionCode, number>;
+}
+
+export interface StageOptions<S> {
+  /** For logs: which stage of the service this is. */
+  readonly name: string;
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly logger: Logger;
+  readonly groupId: string;
+  readonly inputTopic: string;
+  readonly inputPartitions: number;
+  /** Every topic the handler writes to; their max.message.bytes bound what it may write. */
+  readonly outputTopics: readonly string[];
+  /** Where records that cannot be handled or written go, with their reasons. */
+  readonly deadLetterTopic: string;
+  readonly transactionalIdPrefix: string;
+  readonly transactionTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly maxBytesPerPartition: number;
+  /**
+   * How long a fetch may wait for `fetchMinBytes` to accumulate. Every fetch of data costs one
+   * transaction per partition, and the broker's transaction coordinator is the shared bottleneck:
+   * a stage whose latency matters less can wait and batch more.
+   */
+  readonly fetchMaxWaitMs: number;
+  readonly fetchMinBytes: number;
+  /** How the stage compresses what it writes. */
+  readonly compression?: CompressionTypes;
+  /** How long the stage rides out a broker it cannot reach (restarting with backoff) before giving up. */
+  readonly outageTimeoutMs: number;
+  readonly handler: StageHandler<S>;
+  /** Called for failures that must end the process (bugs, misconfiguration, an outage past its limit). */
+  readonly onFatal: (err: unknown) => void;
+  readonly onCommitted?: (batch: CommittedBatch) => void;
+  readonly clock?: () => number;
+}
+
+const RESTART_BACKOFF_MS = { first: 500, max: 10_000 } as const;
+
+/**
+ * Consume → transform → produce, exactly once, for one input topic and consumer group.
+ *
+ * Every batch of input partition p is one Kafka transaction on p's own producer
+ * (transactional id `<prefix>-<topic>-<p>`) holding the outputs and the group offset. kafkajs
+ * cannot fence zombies by group generation (no KIP-447), so the transactional id does it
+ * (LaneRegistry). A record that cannot be handled or written is dead-lettered by itself
+ * (buildRecordBatch); only infrastructure failures fail a batch, which is then retried from the
+ * committed offset. When the broker is gone, the consumer is restarted with backoff until it is
+ * back or `outageTimeoutMs` has passed.
+ */
+export class ExactlyOnceStage<S> {
+  private readonly consumer: Consumer;
+  private readonly lanes: LaneRegistry<S>;
+  private readonly paused = new Set<number>();
+  private readonly clock: () => number;
+  private memberId: string | undefined;
+  private assigned = new Set<number>();
+  private outageSince: number | undefined;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: StageOptions<S>) {
+    this.clock = options.clock ?? Date.now;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxWaitTimeInMs: options.fetchMaxWaitMs,
+      minBytes: options.fetchMinBytes,
+      // Every crash comes to onCrash, which alone decides whether and when to restart.
+      retry: { restartOnFailure: async () => false },
+    });
+    this.lanes = new LaneRegistry({ ...options, restore: (partitions) => options.handler.restore(partitions) });
+  }
+
+  async start(): Promise<void> {
+    const { consumer, options } = this;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(payload.memberId, payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error));
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.inputTopic, fromBeginning: true });
+    await consumer.run(this.runConfig());
+  }
+
+  /** Finishes the batches in hand (their transactions included), leaves the group, closes producers. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.consumer.disconnect();
+    await this.lanes.closeAll();
+  }
+
+  private runConfig(): ConsumerRunConfig {
+    return {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.inputPartitions,
+      eachBatch: (payload) => this.onBatch(payload),
+    };
+  }
+
+  /**
+   * kafkajs has stopped the consumer (it disconnects before telling). A transient cause (the
+   * broker went away, a coordinator moved) restarts it after a backoff, the same whether kafkajs
+   * called the error retriable or not, until the outage has lasted `outageTimeoutMs`.
+   */
+  private onCrash(err: unknown): void {
+    if (this.stopping) return;
+    const { logger, name, outageTimeoutMs, onFatal } = this.options;
+    if (classifyFailure(err) !== 'transient') {
+      logger.error({ stage: name, err }, 'consumer failed with an unrecoverable error');
+      onFatal(err);
+      return;
+    }
+    const now = this.clock();
+    this.outageSince ??= now;
+    const downMs = now - this.outageSince;
+    if (downMs >= outageTimeoutMs) {
+      onFatal(
+        new LoginStreamError('BROKER_UNREACHABLE', `stage ${name} could not work with Kafka for ${downMs} ms, the most KAFKA_OUTAGE_TIMEOUT_MS (${outageTimeoutMs}) allows`, {
+          cause: err,
+          details: { stage: name, downMs },
+        }),
+      );
+      return;
+    }
+    const backoffMs = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.first * 2 ** this.restarts++);
+    logger.warn({ stage: name, err, downMs, restartInMs: backoffMs }, 'consumer stopped by a transient failure; restarting');
+    this.restartTimer = setTimeout(() => void this.restart(), backoffMs);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.consumer.connect();
+      await this.consumer.run(this.runConfig());
+    } catch (err) {
+      // A failed join reaches onCrash through kafkajs; a failed connect lands here.
+      this.onCrash(err);
+    }
+  }
+
+  private backInTouch(): void {
+    this.outageSince = undefined;
+    this.restarts = 0;
+  }
+
+  private onGroupJoin(memberId: string, assignment: IMemberAssignment): void {
+    const { inputTopic, logger, name } = this.options;
+    this.backInTouch();
+    const partitions = [...(assignment[inputTopic] ?? [])].sort((a, b) => a - b);
+    // A partition held without interruption by this very member needs no new fencing or
+    // restore; a new member id means we were out of the group and someone may have had it.
+    const held = memberId === this.memberId ? this.assigned : new Set<number>();
+    for (const partition of this.lanes.partitions()) {
+      if (!held.has(partition) || !partitions.includes(partition)) this.lanes.drop(partition);
+    }
+    if (this.paused.size > 0) {
+      this.consumer.resume([{ topic: inputTopic, partitions: [...this.paused] }]);
+      this.paused.clear();
+    }
+    const takenOver = partitions.filter((p) => !this.lanes.has(p));
+    if (takenOver.length > 0) this.lanes.open(takenOver);
+    this.memberId = memberId;
+    this.assigned = new Set(partitions);
+    logger.info({ stage: name, topic: inputTopic, partitions, takenOver }, 'partitions assigned');
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale()) return;
+    const { partition } = batch;
+    const { groupId, inputTopic, logger, name, handler } = this.options;
+    let lane;
+    try {
+      lane = await this.heartbeatUntil(this.lanes.get(partition), () => payload.heartbeat());
+    } catch (err) {
+      return this.onFailure(partition, err);
+    }
+
+    if (lane.resumeFrom !== undefined) {
+      const resumeFrom = lane.resumeFrom;
+      lane.resumeFrom = undefined;
+      if (BigInt(batch.firstOffset() ?? resumeFrom) < BigInt(resumeFrom)) {
+        // A former owner committed after our group join fetched the offsets: skip what it did.
+        logger.info({ stage: name, partition, fetchedFrom: batch.firstOffset(), resumeFrom }, 'skipping input a former owner committed after the group join');
+        this.consumer.seek({ topic: batch.topic, partition, offset: resumeFrom });
+        return;
+      }
+    }
+
+    const lastOffset = batch.lastOffset();
+    try {
+      const now = new Date(this.clock()).toISOString();
+      const work = handler.batch(lane.state, { partition, now });
+      const built = buildRecordBatch(work, batch.messages, { topic: inputTopic, partition, failedAt: now }, lane.outputs);
+      const next = (BigInt(lastOffset) + 1n).toString();
+      await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next }, this.options.compression ?? CompressionTypes.None, logger);
+      work.committed();
+      this.backInTouch();
+      this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
+    } catch (err) {
+      return this.onFailure(partition, err);
+    }
+    payload.resolveOffset(lastOffset);
+    await payload.heartbeat();
+  }
+
+  /**
+   * Any failure of a batch drops the lane: if a commit failed, its outcome is unknown, and the
+   * next batch of the partition re-fences, re-reads the committed offset and restores state,
+   * which is right whether the commit landed or not.
+   */
+  private onFailure(partition: number, err: unknown): void {
+    const { logger, name, inputTopic } = this.options;
+    this.lanes.drop(partition);
+    switch (classifyFailure(err)) {
+      case 'fenced':
+        // Another instance owns the partition now; leave it alone until the group reassigns.
+        logger.warn({ stage: name, partition, err }, 'partition fenced by another instance; paused until the next rebalance');
+        this.consumer.pause([{ topic: inputTopic, partitions: [partition] }]);
+        this.paused.add(partition);
+        return;
+      case 'transient':
+        logger.warn({ stage: name, partition, err }, 'batch failed; retrying from the last committed offset');
+        throw err;
+      case 'fatal':
+        logger.error({ stage: name, partition, err }, 'batch failed with an unrecoverable error');
+        this.options.onFatal(err);
+        throw err;
+    }
+  }
+
+  /** Keeps the group membership alive while a lane is being prepared (restores can take a while). */
+  private async heartbeatUntil<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    const interval = Math.max(500, Math.floor(this.options.sessionTimeoutMs / 5));
+    let done = false;
+    const finished = work.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await Promise.race([finished.catch(() => undefined), delay(interval)]);
+      if (!done) await heartbeat();
+    }
+    return finished;
+  }
+}
