@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { classifyFailure, LoginStreamError } from '@login-stream/errors';
+import { classifyFailure } from '@login-stream/errors';
+import { OutageWindow } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { RejectionCode } from '@login-stream/schema';
 import { CompressionTypes } from 'kafkajs';
@@ -51,8 +52,6 @@ export interface StageOptions<S> {
   readonly clock?: () => number;
 }
 
-const RESTART_BACKOFF_MS = { first: 500, max: 10_000 } as const;
-
 /**
  * Consume → transform → produce, exactly once, for one input topic and consumer group.
  *
@@ -71,8 +70,7 @@ export class ExactlyOnceStage<S> {
   private readonly clock: () => number;
   private memberId: string | undefined;
   private assigned = new Set<number>();
-  private outageSince: number | undefined;
-  private restarts = 0;
+  private readonly outage: OutageWindow;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -90,6 +88,7 @@ export class ExactlyOnceStage<S> {
       retry: { restartOnFailure: async () => false },
     });
     this.lanes = new LaneRegistry({ ...options, restore: (partitions) => options.handler.restore(partitions) });
+    this.outage = new OutageWindow({ limitMs: options.outageTimeoutMs, what: `stage ${options.name}`, clock: this.clock });
   }
 
   async start(): Promise<void> {
@@ -125,27 +124,19 @@ export class ExactlyOnceStage<S> {
    */
   private onCrash(err: unknown): void {
     if (this.stopping) return;
-    const { logger, name, outageTimeoutMs, onFatal } = this.options;
+    const { logger, name, onFatal } = this.options;
     if (classifyFailure(err) !== 'transient') {
       logger.error({ stage: name, err }, 'consumer failed with an unrecoverable error');
       onFatal(err);
       return;
     }
-    const now = this.clock();
-    this.outageSince ??= now;
-    const downMs = now - this.outageSince;
-    if (downMs >= outageTimeoutMs) {
-      onFatal(
-        new LoginStreamError('BROKER_UNREACHABLE', `stage ${name} could not work with Kafka for ${downMs} ms, the most KAFKA_OUTAGE_TIMEOUT_MS (${outageTimeoutMs}) allows`, {
-          cause: err,
-          details: { stage: name, downMs },
-        }),
-      );
+    const step = this.outage.failed(err);
+    if ('giveUp' in step) {
+      onFatal(step.giveUp);
       return;
     }
-    const backoffMs = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.first * 2 ** this.restarts++);
-    logger.warn({ stage: name, err, downMs, restartInMs: backoffMs }, 'consumer stopped by a transient failure; restarting');
-    this.restartTimer = setTimeout(() => void this.restart(), backoffMs);
+    logger.warn({ stage: name, err, downMs: step.downMs, restartInMs: step.retryInMs }, 'consumer stopped by a transient failure; restarting');
+    this.restartTimer = setTimeout(() => void this.restart(), step.retryInMs);
   }
 
   private async restart(): Promise<void> {
@@ -159,14 +150,9 @@ export class ExactlyOnceStage<S> {
     }
   }
 
-  private backInTouch(): void {
-    this.outageSince = undefined;
-    this.restarts = 0;
-  }
-
   private onGroupJoin(memberId: string, assignment: IMemberAssignment): void {
     const { inputTopic, logger, name } = this.options;
-    this.backInTouch();
+    this.outage.recovered();
     const partitions = [...(assignment[inputTopic] ?? [])].sort((a, b) => a - b);
     // A partition held without interruption by this very member needs no new fencing or
     // restore; a new member id means we were out of the group and someone may have had it.
@@ -216,7 +202,7 @@ export class ExactlyOnceStage<S> {
       const next = (BigInt(lastOffset) + 1n).toString();
       await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next }, this.options.compression ?? CompressionTypes.None, logger);
       work.committed();
-      this.backInTouch();
+      this.outage.recovered();
       this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
     } catch (err) {
       return this.onFailure(partition, err);

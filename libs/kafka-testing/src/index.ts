@@ -6,6 +6,8 @@ export { collectMessages } from './collect-messages';
 export type { CollectedMessage, CollectOptions } from './collect-messages';
 export { TestKafka } from './test-kafka';
 export { startBroker } from './broker';
+export { startLocalBroker } from './local-broker';
+export type { LocalBroker, LocalBrokerOptions } from './local-broker';
 export type { BrokerKind, RunningBroker } from './broker';
 export { buildPackage, ServiceChild } from './service-child';
 export type { LogLine } from './service-child';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomClusterId, renderLog4jProperties, renderServerProperties } from './broker-properties';
-import { terminate } from './broker-process';
+import { exitOf, terminate } from './broker-process';
 import { waitUntilReady } from './broker-readiness';
 import { startWatchdog } from './broker-watchdog';
 import { resolveBrokerClasspath } from './classpath';
@@ -29,10 +29,15 @@ export interface LocalBrokerOptions {
 
 export interface LocalBroker {
   readonly bootstrapServers: string;
+  /** The running JVM's; a new one after restart(). */
   readonly pid: number;
   /** Holds config, logs and data; stop() removes it. */
   readonly dir: string;
   readonly stop: () => Promise<void>;
+  /** SIGKILLs the broker and keeps its data, as a crash would; clients see it go away mid-request. */
+  readonly kill: () => Promise<void>;
+  /** Starts the broker again on the same data directory and ports; resolves once it serves clients. */
+  readonly restart: () => Promise<void>;
 }
 
 /** Starts a single-node KRaft broker JVM and resolves once it serves clients, transactions included. */
@@ -58,7 +63,7 @@ async function launch(classpath: string, options: LocalBrokerOptions): Promise<L
     brokerLog: path.join(dir, 'broker.log'),
     stdoutLog: path.join(dir, 'stdout.log'),
   };
-  let broker: LocalBroker | undefined;
+  let broker: ReturnType<typeof supervise> | undefined;
   try {
     const [brokerPort, controllerPort] = await pickPorts(options.port);
     const bootstrapServers = `${BROKER_HOST}:${brokerPort}`;
@@ -70,16 +75,18 @@ async function launch(classpath: string, options: LocalBrokerOptions): Promise<L
     const jvmArgs = [...JVM_FLAGS, `-Dlog4j.configuration=${pathToFileURL(files.log4jProperties).href}`, '-cp', classpath];
 
     await runJava([...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', files.serverProperties]);
-    const child = await spawnJava([...jvmArgs, 'kafka.Kafka', files.serverProperties], files.stdoutLog, options.detached);
-    broker = supervise(child, dir, bootstrapServers, options.detached);
-
-    try {
-      await waitUntilReady(bootstrapServers, child, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
-    } catch (error) {
-      const logs = await readLogs(files.brokerLog, files.stdoutLog);
-      const message = `Local Kafka broker at ${bootstrapServers} did not become ready: ${(error as Error).message}\n${logExcerpt(logs)}`;
-      throw /java\.net\.BindException/.test(logs) ? new PortTakenError(message) : new Error(message);
-    }
+    const spawnBroker = () => spawnJava([...jvmArgs, 'kafka.Kafka', files.serverProperties], files.stdoutLog, options.detached);
+    const ready = async (child: ChildProcess): Promise<void> => {
+      try {
+        await waitUntilReady(bootstrapServers, child, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+      } catch (error) {
+        const logs = await readLogs(files.brokerLog, files.stdoutLog);
+        const message = `Local Kafka broker at ${bootstrapServers} did not become ready: ${(error as Error).message}\n${logExcerpt(logs)}`;
+        throw /java\.net\.BindException/.test(logs) ? new PortTakenError(message) : new Error(message);
+      }
+    };
+    broker = supervise(await spawnBroker(), dir, bootstrapServers, { detached: options.detached, spawnBroker, ready });
+    await ready(broker.child());
     return broker;
   } catch (error) {
     await (broker ? broker.stop() : rm(dir, { recursive: true, force: true }));
@@ -87,9 +94,16 @@ async function launch(classpath: string, options: LocalBrokerOptions): Promise<L
   }
 }
 
+interface Respawn {
+  readonly detached?: boolean;
+  readonly spawnBroker: () => Promise<ChildProcess>;
+  readonly ready: (child: ChildProcess) => Promise<void>;
+}
+
 /** The handle for a running broker; unless detached, also ties the broker's life to ours. */
-function supervise(child: ChildProcess, dir: string, bootstrapServers: string, detached = false): LocalBroker {
-  const pid = child.pid as number;
+function supervise(first: ChildProcess, dir: string, bootstrapServers: string, respawn: Respawn): LocalBroker & { child: () => ChildProcess } {
+  const detached = respawn.detached ?? false;
+  let child = first;
   const killNow = (): void => {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -113,7 +127,7 @@ function supervise(child: ChildProcess, dir: string, bootstrapServers: string, d
     process.once('exit', killNow);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    startWatchdog(pid, dir);
+    startWatchdog(child.pid as number, dir);
   }
 
   let stopping: Promise<void> | undefined;
@@ -123,7 +137,29 @@ function supervise(child: ChildProcess, dir: string, bootstrapServers: string, d
       await terminate(child);
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     })());
-  return { bootstrapServers, pid, dir, stop };
+  const kill = async (): Promise<void> => {
+    const exited = exitOf(child);
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const restart = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) throw new Error('the broker is still running; kill() it first');
+    child = await respawn.spawnBroker();
+    // The previous watchdog left with its broker; this one watches the new JVM.
+    if (!detached) startWatchdog(child.pid as number, dir);
+    await respawn.ready(child);
+  };
+  return {
+    bootstrapServers,
+    get pid() {
+      return child.pid as number;
+    },
+    dir,
+    stop,
+    kill,
+    restart,
+    child: () => child,
+  };
 }
 
 async function readLogs(...files: string[]): Promise<string> {

@@ -8,3 +8,5 @@ export { pipelineTopicSpecs } from './pipeline-topics';
 export { keyPartitioner, murmur2 } from './key-partitioner';
 export { readToEnd } from './read-to-end';
 export type { ReadToEndOptions } from './read-to-end';
+export { OutageWindow } from './outage-window';
+export type { OutageStep, OutageWindowOptions } from './outage-window';

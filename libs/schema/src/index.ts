@@ -16,3 +16,5 @@ export { userSummarySchema } from './user-summary';
 export type { UserSummary } from './user-summary';
 export { DEAD_LETTER_HEADERS, deadLetterInfoSchema, encodeDeadLetterHeaders, decodeDeadLetterHeaders } from './dead-letter';
 export type { DeadLetterInfo } from './dead-letter';
+export { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER, parseLineage } from './processed-login-headers';
+export type { Lineage } from './processed-login-headers';

@@ -1,3 +1,4 @@
+import { LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import { classifyFailure } from '@login-stream/errors';
 import { loadPipelineConfig } from '@login-stream/config';
 import { createKafka } from '@login-stream/kafka';
@@ -5,7 +6,6 @@ import { createLogger } from '@login-stream/logger';
 import { collectMessages, TestKafka, uniqueName, waitUntil } from '@login-stream/kafka-testing';
 import { LoginProcessor } from './login-processor';
 import { loadProcessorConfig } from './processor-config';
-import { LINEAGE_HEADER, parseLineage } from './routing/lineage';
 import { pipelineEnv } from './testing/pipeline-env';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';

@@ -29,7 +29,7 @@ async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, sign
     topic,
     signal,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
-    ackTimeoutMs: 2 * config.kafka.requestTimeoutMs,
+    outageTimeoutMs: config.outageTimeoutMs,
     ...(process.stderr.isTTY && { terminal: process.stderr }),
   };
   const settings = { rate: options.rate, batchMessages: options.batchSize };

@@ -1,9 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
 import { startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
-import { DEAD_LETTER_HEADERS } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import type { Admin, IHeaders, Producer } from 'kafkajs';
-import { LINEAGE_HEADER, parseLineage } from '../routing/lineage';
 import { committedByPartition, committedInput, groupCaughtUp, sumOf } from '../testing/group-progress';
 import { mixedLogins } from '../testing/login-events';
 import { pipelineEnv } from '../testing/pipeline-env';
@@ -152,7 +151,9 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
 function reportLog(when: string, lines: readonly LogLine[]): void {
   const counts = new Map<string, number>();
   for (const line of lines) {
-    const what = `${String(line['level'])}: ${JSON.stringify(line['error'] ?? line.msg)}`;
+    // An error's own message says what went wrong; kafkajs' retried answers carry theirs in `error`.
+    const err = line['err'] as { message?: string } | undefined;
+    const what = `${String(line['level'])}: ${JSON.stringify(line['error'] ?? line.msg)}${err?.message === undefined ? '' : ` (${err.message})`}`;
     counts.set(what, (counts.get(what) ?? 0) + 1);
   }
   say(`  processors logged ${lines.length} warning(s) or error(s) ${when}${lines.length > 0 ? ':' : ''}`);

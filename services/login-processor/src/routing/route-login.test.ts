@@ -1,6 +1,5 @@
-import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
+import { DEFAULT_LOGIN_RULES, EVENT_TIME_HEADER, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import type { LoginRules, Rejection } from '@login-stream/schema';
-import { EVENT_TIME_HEADER, parseLineage, LINEAGE_HEADER } from './lineage';
 import { createLoginRouter } from './route-login';
 import type { InputRecord, Routed } from './route-login';
 

@@ -1,8 +1,7 @@
 import type { OutputRecord } from '@login-stream/exactly-once';
-import { createLoginValidator } from '@login-stream/schema';
+import { createLoginValidator, EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER } from '@login-stream/schema';
 import type { LoginRules, Rejection } from '@login-stream/schema';
 import { decodeLoginBytes } from './decode';
-import { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER } from './lineage';
 import { createProcessedJson } from './processed-json';
 
 /** One record as read from the input topic. */

@@ -1,9 +1,9 @@
+import { EVENT_TIME_HEADER } from '@login-stream/schema';
 import { buildRecordBatch } from '@login-stream/exactly-once';
 import type { RecordBatch, StageHandler } from '@login-stream/exactly-once';
 import { createLogger } from '@login-stream/logger';
 import type { KafkaMessage } from 'kafkajs';
 import { kafkaMessage } from '../testing/kafka-message';
-import { EVENT_TIME_HEADER } from '../routing/lineage';
 import { createSummaryHandler } from './summary-stage';
 import type { SummaryState } from './summary-stage';
 

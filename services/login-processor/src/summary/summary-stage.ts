@@ -1,7 +1,7 @@
+import { EVENT_TIME_HEADER } from '@login-stream/schema';
 import type { RecordOutcome, StageHandler } from '@login-stream/exactly-once';
 import type { Logger } from '@login-stream/logger';
 import type { KafkaMessage } from 'kafkajs';
-import { EVENT_TIME_HEADER } from '../routing/lineage';
 import { toUserSummary, widenRange } from './seen-range';
 import type { SeenRange } from './seen-range';
 

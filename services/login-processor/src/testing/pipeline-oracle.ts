@@ -1,7 +1,6 @@
 import type { CollectedMessage } from '@login-stream/kafka-testing';
-import { decodeDeadLetterHeaders, userSummarySchema } from '@login-stream/schema';
+import { decodeDeadLetterHeaders, LINEAGE_HEADER, parseLineage, userSummarySchema } from '@login-stream/schema';
 import type { LoginRules } from '@login-stream/schema';
-import { LINEAGE_HEADER, parseLineage } from '../routing/lineage';
 import { createLoginRouter } from '../routing/route-login';
 import { widenRange } from '../summary/seen-range';
 import type { SeenRange } from '../summary/seen-range';

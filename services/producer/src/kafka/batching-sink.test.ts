@@ -1,3 +1,5 @@
+import { OutageWindow } from '@login-stream/kafka';
+import { createLogger } from '@login-stream/logger';
 import { BatchingSink } from './batching-sink';
 import type { BatchingSinkOptions, SinkMessage } from './batching-sink';
 
@@ -7,22 +9,35 @@ const message = (n: number, bytes = 10): SinkMessage => ({ key: Buffer.from(`k${
 function manualBroker() {
   const batches: SinkMessage[][] = [];
   const acks: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  const waiters: Array<() => void> = [];
   const send = (messages: SinkMessage[]) =>
     new Promise<void>((resolve, reject) => {
       batches.push(messages);
       acks.push({ resolve, reject });
+      waiters.splice(0).forEach((wake) => wake());
     });
   const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return { batches, acks, send, flushMicrotasks };
+  /** Resolves with the acknowledgement of send number `n` (0-based) once it has been made. */
+  const sendNumber = async (n: number) => {
+    while (acks.length <= n) await new Promise<void>((wake) => waiters.push(wake));
+    return acks[n];
+  };
+  return { batches, acks, send, flushMicrotasks, sendNumber };
 }
 
-const OPTIONS: BatchingSinkOptions = {
+const logger = createLogger({ service: 'batching-sink-test', level: 'silent' });
+const options = (overrides: Partial<BatchingSinkOptions> = {}): BatchingSinkOptions => ({
   batchMessages: 3,
   batchBytes: 1_000_000,
   maxPendingBatches: 2,
   lingerMs: 10_000,
-  ackTimeoutMs: 10_000,
-};
+  outage: new OutageWindow({ limitMs: 60_000, what: 'the producer', firstBackoffMs: 1 }),
+  logger,
+  ...overrides,
+});
+const OPTIONS = options();
+/** How kafkajs reports a broker that went away: a retriable connection error. */
+const connectionLost = () => Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError', retriable: true });
 
 describe('batching sink', () => {
   it('when messages are pushed, then they are sent in batches, in order, and counted once acknowledged', async () => {
@@ -36,7 +51,7 @@ describe('batching sink', () => {
 
   it('when a batch reaches the byte limit first, then it is sent early', async () => {
     const sent: number[] = [];
-    const sink = new BatchingSink(async (messages) => void sent.push(messages.length), { ...OPTIONS, batchMessages: 100, batchBytes: 200 });
+    const sink = new BatchingSink(async (messages) => void sent.push(messages.length), options({ batchMessages: 100, batchBytes: 200 }));
     for (let i = 0; i < 10; i++) await sink.push(message(i, 50)); // ~68 bytes each with key and overhead
     await sink.flush();
     expect(sent).toEqual([3, 3, 3, 1]);
@@ -66,7 +81,7 @@ describe('batching sink', () => {
     jest.useFakeTimers();
     try {
       const sent: number[] = [];
-      const sink = new BatchingSink(async (messages) => void sent.push(messages.length), { ...OPTIONS, lingerMs: 50 });
+      const sink = new BatchingSink(async (messages) => void sent.push(messages.length), options({ lingerMs: 50 }));
       await sink.push(message(1));
       expect(sent).toEqual([]);
       await jest.advanceTimersByTimeAsync(50);
@@ -76,32 +91,54 @@ describe('batching sink', () => {
     }
   });
 
-  it('when a send fails, then it and every later batch count as failed and push and flush reject with PRODUCE_FAILED', async () => {
+  it('when a send fails for good, then it and every later batch count as failed and push and flush reject with PRODUCE_FAILED', async () => {
     const broker = manualBroker();
     const sink = new BatchingSink(broker.send, OPTIONS);
     for (let i = 0; i < 5; i++) await sink.push(message(i));
     const waiting = sink.push(message(5));
-    broker.acks[0]?.reject(new Error('MESSAGE_TOO_LARGE'));
-    await expect(waiting).rejects.toMatchObject({ code: 'PRODUCE_FAILED', message: expect.stringMatching(/MESSAGE_TOO_LARGE/) });
+    broker.acks[0]?.reject(Object.assign(new Error('INVALID_RECORD'), { name: 'KafkaJSProtocolError', type: 'INVALID_RECORD', retriable: false }));
+    await expect(waiting).rejects.toMatchObject({ code: 'PRODUCE_FAILED', message: expect.stringMatching(/INVALID_RECORD/) });
     await expect(sink.push(message(6))).rejects.toMatchObject({ code: 'PRODUCE_FAILED' });
     await expect(sink.flush()).rejects.toMatchObject({ code: 'PRODUCE_FAILED' });
     expect(broker.batches).toHaveLength(1);
     expect(sink.counts).toEqual({ sent: 0, failed: 6 });
   });
 
-  it('when the broker never acknowledges, then the batch fails after the ack timeout instead of hanging', async () => {
-    jest.useFakeTimers();
-    try {
-      const broker = manualBroker();
-      const sink = new BatchingSink(broker.send, { ...OPTIONS, ackTimeoutMs: 1_000 });
-      await sink.push(message(1));
-      const flushed = sink.flush();
-      const outcome = expect(flushed).rejects.toMatchObject({ code: 'PRODUCE_FAILED', message: expect.stringMatching(/no acknowledgement within 1000 ms/) });
-      await jest.advanceTimersByTimeAsync(1_000);
-      await outcome;
-      expect(sink.counts).toEqual({ sent: 0, failed: 1 });
-    } finally {
-      jest.useRealTimers();
-    }
+  it('when the broker is unreachable for a while, then the same batch is sent again until it is acknowledged, in order, and nothing fails', async () => {
+    const broker = manualBroker();
+    const sink = new BatchingSink(broker.send, OPTIONS);
+    for (let i = 0; i < 4; i++) await sink.push(message(i));
+    const flushed = sink.flush();
+    for (let attempt = 0; attempt < 3; attempt++) (await broker.sendNumber(attempt)).reject(connectionLost());
+    (await broker.sendNumber(3)).resolve();
+    (await broker.sendNumber(4)).resolve();
+    await flushed;
+    expect(broker.batches.map((b) => b.map((m) => m.key?.toString()).join(','))).toEqual(['k0,k1,k2', 'k0,k1,k2', 'k0,k1,k2', 'k0,k1,k2', 'k3']);
+    expect(sink.counts).toEqual({ sent: 4, failed: 0 });
+  });
+
+  it('when the broker stays unreachable past the outage limit, then the batch fails with BROKER_UNREACHABLE naming KAFKA_OUTAGE_TIMEOUT_MS', async () => {
+    let now = 0;
+    const outage = new OutageWindow({ limitMs: 1_000, what: 'the producer', clock: () => now, firstBackoffMs: 1 });
+    const sink = new BatchingSink(async () => {
+      now += 400;
+      throw connectionLost();
+    }, options({ outage }));
+    await sink.push(message(1));
+    await expect(sink.flush()).rejects.toMatchObject({ code: 'BROKER_UNREACHABLE', message: expect.stringMatching(/KAFKA_OUTAGE_TIMEOUT_MS \(1000\)/) });
+    expect(sink.counts).toEqual({ sent: 0, failed: 1 });
+  });
+
+  it('when the run is stopping while the broker is unreachable, then the batch is not retried and fails at once', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    let sends = 0;
+    const sink = new BatchingSink(async () => {
+      sends++;
+      throw connectionLost();
+    }, options({ signal: stop.signal }));
+    await sink.push(message(1));
+    await expect(sink.flush()).rejects.toMatchObject({ code: 'PRODUCE_FAILED', message: expect.stringMatching(/stopping while Kafka was unreachable/) });
+    expect(sends).toBe(1);
   });
 });

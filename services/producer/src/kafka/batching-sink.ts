@@ -1,4 +1,7 @@
-import { LoginStreamError } from '@login-stream/errors';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { classifyFailure, LoginStreamError } from '@login-stream/errors';
+import type { OutageWindow } from '@login-stream/kafka';
+import type { Logger } from '@login-stream/logger';
 
 export interface SinkMessage {
   readonly key: Buffer | null;
@@ -21,8 +24,15 @@ export interface BatchingSinkOptions {
   readonly maxPendingBatches: number;
   /** A batch that is not full is sent after this long, so slow rates still flow. */
   readonly lingerMs: number;
-  /** A batch not acknowledged in this time fails the run instead of hanging it. */
-  readonly ackTimeoutMs: number;
+  /**
+   * Times a broker outage: a batch whose send fails transiently is sent again (the same
+   * messages, so the idempotent producer's sequence numbers let the broker drop a copy it already
+   * has) after a backoff, until the outage lasts too long.
+   */
+  readonly outage: OutageWindow;
+  readonly logger: Logger;
+  /** Once aborted (the run is stopping), a failed batch is not retried. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SinkCounts {
@@ -37,7 +47,8 @@ const RECORD_OVERHEAD_BYTES = 16;
  * Groups messages into batches and sends them one after another, in order: a user's logins
  * keep their order even when a send is retried. A push that completes a batch waits
  * (back-pressure) while `maxPendingBatches` are outstanding, so that many batches bound memory.
- * After a failed batch every later one fails too and `push`/`flush` reject with the cause.
+ * A transient failure (the broker is away) is retried; after a batch failed for good every later
+ * one fails too and `push`/`flush` reject with the cause.
  */
 export class BatchingSink {
   private batch: SinkMessage[] = [];
@@ -109,23 +120,39 @@ export class BatchingSink {
       this.failedCount += batch.length;
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no acknowledgement within ${this.options.ackTimeoutMs} ms; is the broker reachable?`)),
-        this.options.ackTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.send(batch), timeout]);
-      this.sentCount += batch.length;
-    } catch (err) {
-      this.failedCount += batch.length;
-      this.failure = new LoginStreamError('PRODUCE_FAILED', `sending ${batch.length} messages failed: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
-    } finally {
-      clearTimeout(timer);
+    for (;;) {
+      try {
+        await this.send(batch);
+        this.sentCount += batch.length;
+        this.options.outage.recovered();
+        return;
+      } catch (err) {
+        const retryInMs = this.retryAfter(err, batch.length);
+        if (retryInMs === undefined) {
+          this.failedCount += batch.length;
+          return;
+        }
+        await sleep(retryInMs, undefined, { signal: this.options.signal }).catch(() => undefined);
+      }
     }
+  }
+
+  /** How long to wait before sending the batch again, or undefined once it failed for good. */
+  private retryAfter(err: unknown, messages: number): number | undefined {
+    const reason = err instanceof Error ? err.message : String(err);
+    const fail = (error: LoginStreamError): undefined => {
+      this.failure = error;
+      return undefined;
+    };
+    if (classifyFailure(err) !== 'transient') {
+      return fail(new LoginStreamError('PRODUCE_FAILED', `sending ${messages} messages failed: ${reason}`, { cause: err }));
+    }
+    if (this.options.signal?.aborted === true) {
+      return fail(new LoginStreamError('PRODUCE_FAILED', `stopping while Kafka was unreachable; ${messages} messages were not sent: ${reason}`, { cause: err }));
+    }
+    const step = this.options.outage.failed(err);
+    if ('giveUp' in step) return fail(step.giveUp);
+    this.options.logger.warn({ err, messages, downMs: step.downMs, retryInMs: step.retryInMs }, 'sending a batch failed; retrying it');
+    return step.retryInMs;
   }
 }

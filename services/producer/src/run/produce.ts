@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OutageWindow } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { Kafka } from 'kafkajs';
@@ -24,7 +25,8 @@ export interface ProduceContext {
   /** Aborting stops reading; what was read is still flushed and summarized. */
   readonly signal: AbortSignal;
   readonly connectTimeoutMs: number;
-  readonly ackTimeoutMs: number;
+  /** KAFKA_OUTAGE_TIMEOUT_MS: how long sends are retried while the broker is unreachable. */
+  readonly outageTimeoutMs: number;
   /** The live progress line goes here when set (stderr on a terminal). */
   readonly terminal?: Terminal;
 }
@@ -57,7 +59,9 @@ export async function produce(
     batchBytes: BATCH_BYTES,
     maxPendingBatches: MAX_PENDING_BATCHES,
     lingerMs: LINGER_MS,
-    ackTimeoutMs: context.ackTimeoutMs,
+    outage: new OutageWindow({ limitMs: context.outageTimeoutMs, what: 'the producer' }),
+    logger,
+    signal,
   });
   let malformed = 0;
   const progress = startProgress(() => ({ ...sink.counts, malformed }), { logger, terminal: context.terminal });

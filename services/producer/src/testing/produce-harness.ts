@@ -13,7 +13,7 @@ export function produceContext(brokers: readonly string[], topic: string, partit
     topic: { name: topic, partitions, replicationFactor: -1 },
     signal: new AbortController().signal,
     connectTimeoutMs: 15_000,
-    ackTimeoutMs: 60_000,
+    outageTimeoutMs: 60_000,
   };
 }
 

@@ -1,4 +1,4 @@
-import { formatLineage, parseLineage } from './lineage';
+import { formatLineage, parseLineage } from './processed-login-headers';
 
 describe('lineage header', () => {
   it('when formatted and parsed, then topic, partition and offset come back', () => {
