@@ -11,3 +11,5 @@ export type { LocalBroker, LocalBrokerOptions } from './local-broker';
 export type { BrokerKind, RunningBroker } from './broker';
 export { buildPackage, ServiceChild } from './service-child';
 export type { LogLine } from './service-child';
+export { runConsoleProducer } from './console-producer';
+export type { ConsoleProducerCodec, ConsoleProducerOptions } from './console-producer';

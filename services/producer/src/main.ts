@@ -1,7 +1,7 @@
 import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
 import type { PipelineConfig } from '@login-stream/config';
 import { LoginStreamError, isLoginStreamError } from '@login-stream/errors';
-import { createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
+import { compressionType, createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
@@ -30,6 +30,7 @@ async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, sign
     signal,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     outageTimeoutMs: config.outageTimeoutMs,
+    compression: compressionType(config.compression),
     ...(process.stderr.isTTY && { terminal: process.stderr }),
   };
   const settings = { rate: options.rate, batchMessages: options.batchSize };

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OutageWindow } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
-import type { Kafka } from 'kafkajs';
+import type { CompressionTypes, Kafka } from 'kafkajs';
 import { BatchingSink } from '../kafka/batching-sink';
 import { connectProducer } from '../kafka/connect-producer';
 import type { OutboundMessage } from '../message';
@@ -27,6 +27,8 @@ export interface ProduceContext {
   readonly connectTimeoutMs: number;
   /** KAFKA_OUTAGE_TIMEOUT_MS: how long sends are retried while the broker is unreachable. */
   readonly outageTimeoutMs: number;
+  /** KAFKA_COMPRESSION, as kafkajs names it. */
+  readonly compression?: CompressionTypes;
   /** The live progress line goes here when set (stderr on a terminal). */
   readonly terminal?: Terminal;
 }
@@ -54,7 +56,8 @@ export async function produce(
     brokers: context.brokers,
     timeoutMs: context.connectTimeoutMs,
   });
-  const sink = new BatchingSink((messages) => producer.send({ topic: topic.name, acks: -1, messages }).then(() => undefined), {
+  const { compression } = context;
+  const sink = new BatchingSink((messages) => producer.send({ topic: topic.name, acks: -1, messages, ...(compression !== undefined && { compression }) }).then(() => undefined), {
     batchMessages: settings.batchMessages,
     batchBytes: BATCH_BYTES,
     maxPendingBatches: MAX_PENDING_BATCHES,
