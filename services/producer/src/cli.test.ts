@@ -33,6 +33,21 @@ describe('command line', () => {
     expect(cli?.options).toMatchObject({ rate: Infinity, count: 500, seed: 7, badShare: 0.2, startMs: Date.parse('2024-05-01T12:00:00Z'), topic: 'logins.test' });
   });
 
+  it('when --resume is given, then the run is resumable; without it, it is not', () => {
+    expect(parse(['generate', '--resume', '--seed', '1', '--start', '2024-05-01T12:00:00Z']).cli?.options.resume).toBe(true);
+    expect(parse(['replay', 'logins.jsonl', '--resume']).cli?.options.resume).toBe(true);
+    expect(parse(['generate']).cli?.options.resume).toBe(false);
+  });
+
+  it('when generate --resume lacks --seed or --start, then it is refused, naming both (a re-run must regenerate the same events)', () => {
+    for (const args of [['generate', '--resume'], ['generate', '--resume', '--seed', '1'], ['generate', '--resume', '--start', '2024-05-01T12:00:00Z']]) {
+      const { cli, errors, exitCode } = parse(args);
+      expect(cli).toBeUndefined();
+      expect(exitCode).toBe(1);
+      expect(errors).toMatch(/--resume needs --seed and --start/);
+    }
+  });
+
   it('when --start is epoch seconds, then it is read as seconds', () => {
     expect(parse(['generate', '--start', '1714564800']).cli?.options).toMatchObject({ startMs: 1714564800_000 });
   });
@@ -54,6 +69,7 @@ describe('command line', () => {
         topic: 'user-login',
         rate: Infinity,
         batchSize: 2000,
+        resume: false,
         mappings: [
           { target: 'user_id', source: 'uid' },
           { target: 'timestamp', source: 'ts' },

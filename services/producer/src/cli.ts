@@ -12,6 +12,8 @@ interface CommonOptions {
   /** Events per second; Infinity for "max". */
   readonly rate: number;
   readonly batchSize: number;
+  /** Continue an interrupted run of the same command (transactions, progress kept in Kafka). */
+  readonly resume: boolean;
 }
 
 export type GenerateOptions = CommonOptions & GenerateSettings;
@@ -88,6 +90,14 @@ function commonOptions(command: Command, defaultRate: string): Command {
         .env('PRODUCER_BATCH_SIZE')
         .argParser(wholeNumber(1, 100_000))
         .default(2_000),
+    )
+    .addOption(
+      new Option(
+        '--resume',
+        'send each batch in a Kafka transaction with the run’s progress, so running the same command again after a crash continues where the last committed batch ended: every event exactly once (read_committed)',
+      )
+        .env('PRODUCER_RESUME')
+        .default(false),
     );
 }
 
@@ -126,13 +136,18 @@ export function parseCli(argv: readonly string[], io: CliIo = {}): CliCommand {
         .env('PRODUCER_START')
         .argParser(startTime),
     )
-    .action((options: Record<string, unknown>) => {
+    .action((options: Record<string, unknown>, command: Command) => {
+      // A resumed run regenerates what it skips, so it must be the same sequence: seed and start fixed.
+      if ((options['resume'] === true || options['resume'] === 'true') && (options['seed'] === undefined || options['start'] === undefined)) {
+        command.error('error: generate --resume needs --seed and --start, so a re-run regenerates the same events to continue from');
+      }
       parsed = {
         command: 'generate',
         options: {
           topic: options['topic'] as string,
           rate: options['rate'] as number,
           batchSize: options['batchSize'] as number,
+          resume: options['resume'] === true || options['resume'] === 'true',
           count: options['count'] as number | undefined,
           seed: (options['seed'] as number | undefined) ?? randomInt(2 ** 32 - 1),
           users: options['users'] as number,
@@ -161,6 +176,7 @@ export function parseCli(argv: readonly string[], io: CliIo = {}): CliCommand {
           topic: options['topic'] as string,
           rate: options['rate'] as number,
           batchSize: options['batchSize'] as number,
+          resume: options['resume'] === true || options['resume'] === 'true',
           mappings: options['map'] as FieldMapping[],
         },
       };

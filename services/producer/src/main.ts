@@ -9,6 +9,7 @@ import { parseCli } from './cli';
 import type { CliCommand } from './cli';
 import { replayedMessages } from './replay/replayed-messages';
 import { produce } from './run/produce';
+import { runIdentity } from './run/run-identity';
 import type { RunSummary } from './run/progress';
 
 const SERVICE = 'producer';
@@ -31,6 +32,7 @@ async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, sign
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     outageTimeoutMs: config.outageTimeoutMs,
     compression: compressionType(config.compression),
+    ...(options.resume && { resumeRunId: runIdentity(cli) }),
     ...(process.stderr.isTTY && { terminal: process.stderr }),
   };
   const settings = { rate: options.rate, batchMessages: options.batchSize };

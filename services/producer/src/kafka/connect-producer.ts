@@ -2,8 +2,9 @@ import { LoginStreamError } from '@login-stream/errors';
 import { ensureTopics } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { keyPartitioner } from '@login-stream/kafka';
+import { ResumableRun } from './resumable-run';
 
 export interface ConnectOptions {
   readonly logger: Logger;
@@ -46,4 +47,27 @@ export async function connectProducer(kafka: Kafka, topic: TopicSpec, options: C
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: keyPartitioner });
   await reach(producer.connect(), options);
   return producer;
+}
+
+/**
+ * Makes sure the topic exists, then opens the resumable run: its admin client stays connected
+ * (the run reads its progress through it) until `close`.
+ */
+export async function connectResumableRun(
+  kafka: Kafka,
+  topic: TopicSpec,
+  runId: string,
+  compression: CompressionTypes | undefined,
+  options: ConnectOptions,
+): Promise<{ run: ResumableRun; close: () => Promise<void> }> {
+  const admin: Admin = kafka.admin();
+  await reach(admin.connect(), options);
+  try {
+    await ensureTopics(admin, [topic], { logger: options.logger });
+    const run = await reach(ResumableRun.open({ kafka, admin, logger: options.logger, runId, topic: topic.name, ...(compression !== undefined && { compression }) }), options);
+    return { run, close: async () => void (await Promise.allSettled([run.close(), admin.disconnect()])) };
+  } catch (err) {
+    await admin.disconnect();
+    throw err;
+  }
 }

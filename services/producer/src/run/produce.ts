@@ -4,7 +4,8 @@ import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { CompressionTypes, Kafka } from 'kafkajs';
 import { BatchingSink } from '../kafka/batching-sink';
-import { connectProducer } from '../kafka/connect-producer';
+import type { SinkMessage } from '../kafka/batching-sink';
+import { connectProducer, connectResumableRun } from '../kafka/connect-producer';
 import type { OutboundMessage } from '../message';
 import { createPacer } from './pacer';
 import { startProgress } from './progress';
@@ -29,6 +30,8 @@ export interface ProduceContext {
   readonly outageTimeoutMs: number;
   /** KAFKA_COMPRESSION, as kafkajs names it. */
   readonly compression?: CompressionTypes;
+  /** Set: a resumable run (runIdentity()); the source's first items that an earlier session committed are skipped. */
+  readonly resumeRunId?: string;
   /** The live progress line goes here when set (stderr on a terminal). */
   readonly terminal?: Terminal;
 }
@@ -50,14 +53,23 @@ export async function produce(
   settings: ProduceSettings,
   context: ProduceContext,
 ): Promise<RunSummary> {
-  const { logger, signal, topic } = context;
-  const producer = await connectProducer(context.kafka, topic, {
-    logger,
-    brokers: context.brokers,
-    timeoutMs: context.connectTimeoutMs,
-  });
-  const { compression } = context;
-  const sink = new BatchingSink((messages) => producer.send({ topic: topic.name, acks: -1, messages, ...(compression !== undefined && { compression }) }).then(() => undefined), {
+  const { logger, signal, topic, compression } = context;
+  const connect = { logger, brokers: context.brokers, timeoutMs: context.connectTimeoutMs };
+  let send: (messages: SinkMessage[]) => Promise<void>;
+  let disconnect: () => Promise<void>;
+  let skip = 0;
+  if (context.resumeRunId === undefined) {
+    const producer = await connectProducer(context.kafka, topic, connect);
+    send = (messages) => producer.send({ topic: topic.name, acks: -1, messages, ...(compression !== undefined && { compression }) }).then(() => undefined);
+    disconnect = () => producer.disconnect();
+  } else {
+    const { run, close } = await connectResumableRun(context.kafka, topic, context.resumeRunId, compression, connect);
+    skip = run.position;
+    logger.info({ runId: context.resumeRunId, skip }, skip > 0 ? 'resuming: skipping what earlier sessions committed' : 'resumable run from the start');
+    send = (messages) => run.send(messages);
+    disconnect = close;
+  }
+  const sink = new BatchingSink(send, {
     batchMessages: settings.batchMessages,
     batchBytes: BATCH_BYTES,
     maxPendingBatches: MAX_PENDING_BATCHES,
@@ -81,12 +93,20 @@ export async function produce(
       // Unpaced generated messages: a synchronous loop that awaits only when the sink asks to
       // saves several promises per message, a good part of the cost at --rate max.
       for (const message of source) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
         if (signal.aborted) break;
         const blocked = take(message);
         if (blocked !== undefined) await blocked;
       }
     } else {
       for await (const message of source) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
         const wait = pace?.() ?? 0;
         if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
         if (signal.aborted) break;
@@ -101,7 +121,7 @@ export async function produce(
   } catch (err) {
     failure ??= asError(err);
   } finally {
-    await producer.disconnect();
+    await disconnect();
   }
   const summary = progress.finish();
   if (failure !== undefined) throw failure;
