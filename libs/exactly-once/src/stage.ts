@@ -244,7 +244,10 @@ export class ExactlyOnceStage<S> {
       done = true;
     });
     while (!done) {
-      await Promise.race([finished.catch(() => undefined), delay(interval)]);
+      // Cancelled once the race is decided, so no timer outlives the wait.
+      const tick = new AbortController();
+      await Promise.race([finished.catch(() => undefined), delay(interval, undefined, { signal: tick.signal }).catch(() => undefined)]);
+      tick.abort();
       if (!done) await heartbeat();
     }
     return finished;

@@ -13,3 +13,4 @@ export { buildPackage, ServiceChild } from './service-child';
 export type { LogLine } from './service-child';
 export { runConsoleProducer } from './console-producer';
 export type { ConsoleProducerCodec, ConsoleProducerOptions } from './console-producer';
+export { seededRandom } from './seeded-random';

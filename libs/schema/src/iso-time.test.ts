@@ -1,5 +1,5 @@
 import { formatIsoUtc } from './iso-time';
-import { seededRandom } from './testing/seeded-random';
+import { seededRandom } from '@login-stream/kafka-testing';
 
 const MAX_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MS_PER_DAY = 86_400_000;

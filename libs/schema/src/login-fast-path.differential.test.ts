@@ -4,7 +4,7 @@ import type { LoginRules } from './login-rules';
 import { createLoginValidator, createZodLoginValidator } from './login-validation';
 import type { LoginValidation, NormalizedLogin } from './login-validation';
 import { LOGIN_FIELDS } from './raw-login';
-import { seededRandom } from './testing/seeded-random';
+import { seededRandom } from '@login-stream/kafka-testing';
 
 // Holds the fast path to zod, the source of truth, over many generated logins: valid ones and
 // ones with one to three things changed (removed, null, mistyped, padded, recased, edge values,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readToEnd } from '@login-stream/kafka';
-import { TestKafka, uniqueName } from '@login-stream/kafka-testing';
+import { seededRandom, TestKafka, uniqueName } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { generatedMessages } from './generate/generated-messages';
 import { buildProducer, ProducerChild } from './testing/producer-child';
@@ -11,6 +11,7 @@ import { buildProducer, ProducerChild } from './testing/producer-child';
 // A resumable run SIGKILLed at random moments and run again must end with every source item on
 // the topic exactly once, as a read_committed consumer sees it.
 
+/** Seeds the kill moments: a failing run replays with RESUME_TEST_SEED. */
 const SEED = Number(process.env['RESUME_TEST_SEED'] ?? Date.now() % 1_000_000);
 const KILLS = 3;
 const logger = createLogger({ service: 'resume-test', level: 'silent' });
@@ -18,16 +19,6 @@ const testKafka = new TestKafka();
 const children: ProducerChild[] = [];
 let dir: string;
 
-/** mulberry32, seeded: the kill moments of a failing run can be replayed with RESUME_TEST_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   buildProducer();
@@ -71,7 +62,7 @@ async function killAndResume(args: string[], env: Record<string, string>, next: 
 
 describe('resumable runs', () => {
   it(`when replay --resume is SIGKILLed ${KILLS} times at random moments and run again, then every line of the file is on the topic exactly once`, async () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ user_id: `user-${i % 97}`, timestamp: 1_714_564_800 + i, seq: i }));
     lines.splice(1_000, 0, 'not json, sent as it is');
     const file = path.join(dir, 'logins.jsonl');
@@ -95,7 +86,7 @@ describe('resumable runs', () => {
   }, 300_000);
 
   it(`when generate --resume is SIGKILLed ${KILLS} times at random moments and run again, then every event of the seeded run is on the topic exactly once`, async () => {
-    const next = random(SEED + 1);
+    const next = seededRandom(SEED + 1);
     const topic = testKafka.own(uniqueName('resume-generate'));
     const env = { KAFKA_BROKERS: testKafka.brokers.join(','), TOPIC_PARTITIONS: '3' };
     const settings = { count: 20_000, seed: 3, startMs: Date.parse('2024-05-01T12:00:00Z'), rate: 5_000, users: 500, badShare: 0.05, lateShare: 0.02, maxLatenessMs: 600_000 };

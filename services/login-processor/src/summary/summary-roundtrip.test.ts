@@ -1,9 +1,9 @@
 import { buildRecordBatch } from '@login-stream/exactly-once';
+import { seededRandom } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { createLoginRouter } from '../routing/route-login';
 import { kafkaMessage } from '../testing/kafka-message';
-import { mulberry32 } from '../testing/login-events';
 import { readSummaryRecord } from './summary-restore';
 import { createSummaryHandler } from './summary-stage';
 import type { SummaryState } from './summary-stage';
@@ -18,7 +18,7 @@ const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Event times over the whole accepted range, in every accepted form, edges first. */
 function timestamps(count: number): unknown[] {
-  const random = mulberry32(SEED);
+  const random = seededRandom(SEED);
   // Edges the processor must reject or get right: 0.0004 s rounds to 0 ms, MAX_MS + 1 is the year 10000.
   const edges: unknown[] = [0.0004, '0.0004', 0.0001, MAX_MS + 1, 1e15, 0.0005, '0.0005', 1, '1', 0.001, 1e11 - 1, 1e11, 99_999_999_999.999, MAX_MS, String(MAX_MS), '9999-12-31T23:59:59.999Z', '1970-01-01T00:00:00.001Z', '2024-02-29T00:00:00+14:00', NOW / 1000, NOW];
   const drawn = Array.from({ length: count }, (): unknown => {

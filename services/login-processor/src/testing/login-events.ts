@@ -1,3 +1,5 @@
+import { seededRandom } from '@login-stream/kafka-testing';
+
 /** A raw record for `user-login`, as a test or the bench produces it. */
 export interface RawLoginRecord {
   readonly key: string | null;
@@ -29,24 +31,12 @@ function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
 
-/** mulberry32: small, fast and deterministic, so a failing run can be replayed from its seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Logins like the reference generator's, in every accepted timestamp form and spelling, with a
  * share of bad records of every kind. Keys are null, as the generator sends them.
  */
 export function mixedLogins(options: LoginMixOptions): RawLoginRecord[] {
-  const next = mulberry32(options.seed);
+  const next = seededRandom(options.seed);
   const start = options.startMs ?? Date.parse('2023-09-12T00:00:00Z');
   const span = options.spanMs ?? 24 * 3600 * 1000;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];

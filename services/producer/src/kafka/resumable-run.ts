@@ -1,4 +1,4 @@
-import { LoginStreamError } from '@login-stream/errors';
+import { classifyFailure, LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
 import type { Admin, CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { keyPartitioner } from '@login-stream/kafka';
@@ -70,6 +70,9 @@ export class ResumableRun {
       await transaction.commit();
     } catch (err) {
       this.stale = true;
+      if (classifyFailure(err) === 'fenced') {
+        throw new LoginStreamError('PRODUCE_FAILED', `another session of run ${this.options.runId} took over (was the same command started again?); this one stops`, { cause: err });
+      }
       throw err;
     }
     this.committed = target;

@@ -1,0 +1,201 @@
+import { createLogger } from '@login-stream/logger';
+import type { Admin, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { ExactlyOnceStage } from './stage';
+import type { StageHandler } from './stage-handler';
+
+// The stage's branches that need a broker to misbehave on cue, against a fake kafkajs: what it
+// sends, commits, pauses and seeks is observed on the fakes.
+
+const logger = createLogger({ service: 'stage-test', level: 'silent' });
+
+type Listener = (event: { payload: Record<string, unknown> }) => void;
+
+function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error | undefined } = {}) {
+  const listeners = new Map<string, Listener[]>();
+  const calls: string[] = [];
+  let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  const consumer = {
+    events: { GROUP_JOIN: 'join', CRASH: 'crash' },
+    on: (event: string, fn: Listener) => void listeners.set(event, [...(listeners.get(event) ?? []), fn]),
+    connect: async () => void calls.push('consumer.connect'),
+    subscribe: async () => undefined,
+    run: async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+      calls.push('consumer.run');
+      eachBatch = config.eachBatch;
+    },
+    pause: (topics: Array<{ partitions: number[] }>) => void calls.push(`pause ${topics[0]?.partitions.join(',')}`),
+    resume: (topics: Array<{ partitions: number[] }>) => void calls.push(`resume ${topics[0]?.partitions.join(',')}`),
+    seek: ({ offset }: { offset: string }) => void calls.push(`seek ${offset}`),
+    disconnect: async () => void calls.push('consumer.disconnect'),
+  };
+  let producers = 0;
+  const kafka = {
+    consumer: () => consumer,
+    producer: () => {
+      const id = ++producers;
+      return {
+        connect: async () => void calls.push(`producer ${id} connect`),
+        disconnect: async () => void calls.push(`producer ${id} disconnect`),
+        transaction: async () => ({
+          sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: unknown[] }> }) => void calls.push(`producer ${id} send ${topicMessages.flatMap((t) => t.messages).length}`),
+          sendOffsets: async ({ topics }: { topics: Array<{ partitions: Array<{ offset: string }> }> }) => void calls.push(`producer ${id} offsets ${topics[0]?.partitions[0]?.offset}`),
+          commit: async () => {
+            const failure = options.failCommit?.();
+            if (failure !== undefined) throw failure;
+            calls.push(`producer ${id} commit`);
+          },
+          abort: async () => void calls.push(`producer ${id} abort`),
+        }),
+      };
+    },
+  } as unknown as Kafka;
+  const admin = {
+    fetchOffsets: async () => [{ topic: 'in', partitions: [{ partition: 0, offset: options.committedOffset ?? '-1' }] }],
+    describeConfigs: async ({ resources }: { resources: Array<{ name: string }> }) => ({
+      resources: resources.map((r) => ({ resourceName: r.name, configEntries: [{ configName: 'max.message.bytes', configValue: '1048588' }] })),
+    }),
+    fetchTopicMetadata: async () => ({ topics: [{ name: 'dlq', partitions: [{ partitionId: 0 }] }] }),
+  } as unknown as Admin;
+  const emit = (event: string, payload: Record<string, unknown>) => listeners.get(event)?.forEach((fn) => fn({ payload }));
+  const batch = (firstOffset: number, values: string[]) => {
+    const messages: KafkaMessage[] = values.map((v, i) => ({ key: null, value: Buffer.from(v), offset: String(firstOffset + i), timestamp: '0', attributes: 0, headers: {} }));
+    const resolved: string[] = [];
+    const payload = {
+      batch: { topic: 'in', partition: 0, messages, firstOffset: () => String(firstOffset), lastOffset: () => String(firstOffset + values.length - 1) },
+      isRunning: () => true,
+      isStale: () => false,
+      resolveOffset: (offset: string) => void resolved.push(offset),
+      heartbeat: async () => undefined,
+    } as unknown as EachBatchPayload;
+    return { payload, resolved, run: () => (eachBatch as (p: EachBatchPayload) => Promise<void>)(payload) };
+  };
+  return { kafka, admin, calls, emit, batch };
+}
+
+const echo: StageHandler<undefined> = {
+  restore: async (partitions) => partitions.map(() => undefined),
+  batch: () => ({ record: (m) => ({ outputs: [{ topic: 'out', key: null, value: m.value }] }), committed: () => undefined }),
+};
+
+function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides: { outageTimeoutMs?: number; clock?: () => number } = {}) {
+  return new ExactlyOnceStage({
+    name: 'test',
+    kafka: fake.kafka,
+    admin: fake.admin,
+    logger,
+    groupId: 'group',
+    inputTopic: 'in',
+    inputPartitions: 1,
+    outputTopics: ['out'],
+    deadLetterTopic: 'dlq',
+    transactionalIdPrefix: 'tx',
+    transactionTimeoutMs: 10_000,
+    sessionTimeoutMs: 6_000,
+    maxBytesPerPartition: 1024,
+    fetchMaxWaitMs: 100,
+    fetchMinBytes: 1,
+    outageTimeoutMs: overrides.outageTimeoutMs ?? 60_000,
+    handler: echo,
+    onFatal: (err) => fatal.push(err),
+    ...(overrides.clock !== undefined && { clock: overrides.clock }),
+  });
+}
+
+const fenced = () => Object.assign(new Error('producer fenced'), { name: 'KafkaJSProtocolError', type: 'PRODUCER_FENCED', retriable: false });
+const connectionLost = () => Object.assign(new Error('Connection error: ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
+
+describe('exactly-once stage branches', () => {
+  it('when a former owner committed after the group join, then the first batch from before that offset is skipped by seeking to it, without a transaction', async () => {
+    const fake = fakeKafka({ committedOffset: '5' });
+    const fatal: unknown[] = [];
+    await stageOn(fake, fatal).start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+
+    const early = fake.batch(3, ['a', 'b', 'c', 'd']);
+    await early.run();
+    expect(fake.calls.filter((c) => c.includes('send') || c.includes('commit') || c.startsWith('seek'))).toEqual(['seek 5']);
+    expect(early.resolved).toEqual([]);
+
+    const next = fake.batch(5, ['e']);
+    await next.run();
+    expect(fake.calls.filter((c) => c.includes('send') || c.includes('offsets') || c.includes('commit'))).toEqual(['producer 1 send 1', 'producer 1 offsets 6', 'producer 1 commit']);
+    expect(next.resolved).toEqual(['5']);
+    expect(fatal).toEqual([]);
+  });
+
+  it('when the commit is fenced by another instance, then the partition is paused until the next rebalance, its producer closed, and nothing is fatal', async () => {
+    let failing = true;
+    const fake = fakeKafka({ failCommit: () => (failing ? fenced() : undefined) });
+    const fatal: unknown[] = [];
+    await stageOn(fake, fatal).start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+
+    const batch = fake.batch(0, ['a']);
+    await batch.run();
+    expect(fake.calls).toContain('pause 0');
+    expect(fake.calls).toContain('producer 1 disconnect');
+    expect(batch.resolved).toEqual([]);
+    expect(fatal).toEqual([]);
+
+    // The next assignment resumes it, under a newly fenced producer.
+    failing = false;
+    fake.emit('join', { memberId: 'm2', memberAssignment: { in: [0] } });
+    expect(fake.calls).toContain('resume 0');
+    await fake.batch(0, ['a']).run();
+    expect(fake.calls.filter((c) => c.endsWith('commit'))).toEqual(['producer 2 commit']);
+  });
+
+  it('when a commit fails transiently, then the error goes back to kafkajs to retry the batch, and the retry runs on a newly fenced producer', async () => {
+    let failures = 1;
+    const fake = fakeKafka({ failCommit: () => (failures-- > 0 ? connectionLost() : undefined) });
+    const fatal: unknown[] = [];
+    await stageOn(fake, fatal).start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+
+    await expect(fake.batch(0, ['a']).run()).rejects.toMatchObject({ name: 'KafkaJSConnectionError' });
+    const retry = fake.batch(0, ['a']);
+    await retry.run();
+    expect(retry.resolved).toEqual(['0']);
+    expect(fake.calls).toContain('producer 1 disconnect');
+    expect(fake.calls.filter((c) => c.endsWith('commit'))).toEqual(['producer 2 commit']);
+    expect(fatal).toEqual([]);
+  });
+
+  it('when a commit fails with a bug, then the failure is fatal', async () => {
+    const fake = fakeKafka({ failCommit: () => new TypeError('x is undefined') });
+    const fatal: unknown[] = [];
+    await stageOn(fake, fatal).start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+    await expect(fake.batch(0, ['a']).run()).rejects.toThrow(TypeError);
+    expect(fatal).toHaveLength(1);
+  });
+
+  it('when the consumer crashes on a lost broker, then it is restarted after a backoff; when the outage outlasts the limit, then the stage gives up with BROKER_UNREACHABLE', async () => {
+    jest.useFakeTimers();
+    try {
+      let now = 0;
+      const fake = fakeKafka();
+      const fatal: unknown[] = [];
+      await stageOn(fake, fatal, { outageTimeoutMs: 5_000, clock: () => now }).start();
+      expect(fake.calls.filter((c) => c === 'consumer.run')).toHaveLength(1);
+
+      fake.emit('crash', { error: connectionLost(), restart: false });
+      await jest.advanceTimersByTimeAsync(500);
+      expect(fake.calls.filter((c) => c === 'consumer.run')).toHaveLength(2);
+
+      now = 6_000;
+      fake.emit('crash', { error: connectionLost(), restart: false });
+      expect(fatal).toEqual([expect.objectContaining({ code: 'BROKER_UNREACHABLE' })]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('when the consumer crashes with a bug, then the stage does not restart it and the failure is fatal', async () => {
+    const fake = fakeKafka();
+    const fatal: unknown[] = [];
+    await stageOn(fake, fatal).start();
+    fake.emit('crash', { error: new TypeError('x is undefined'), restart: false });
+    expect(fatal).toEqual([expect.any(TypeError)]);
+  });
+});
