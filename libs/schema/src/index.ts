@@ -9,7 +9,7 @@ export type { EventTimeResult } from './event-time';
 export { formatIsoUtc, MAX_FOUR_DIGIT_YEAR_MS } from './iso-time';
 export { createLoginValidator } from './login-validation';
 export { MAX_NESTING_DEPTH, SCHEMA_FIELD_ORDER } from './login-shape';
-export type { LoginValidation, NormalizedLogin } from './login-validation';
+export type { LoginValidation, NormalizedLogin } from './login-shape';
 export { processedLoginSchema } from './processed-login';
 export type { ProcessedLogin } from './processed-login';
 export { userSummarySchema } from './user-summary';

@@ -2,7 +2,7 @@ import { createFastLoginCheck } from './login-fast-path';
 import { DEFAULT_LOGIN_RULES } from './login-rules';
 import type { LoginRules } from './login-rules';
 import { createLoginValidator, createZodLoginValidator } from './login-validation';
-import type { LoginValidation, NormalizedLogin } from './login-validation';
+import type { LoginValidation, NormalizedLogin } from './login-shape';
 import { LOGIN_FIELDS } from './raw-login';
 import { seededRandom } from '@login-stream/kafka-testing';
 

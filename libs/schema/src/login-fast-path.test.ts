@@ -2,7 +2,7 @@ import { createFastLoginCheck } from './login-fast-path';
 import { DEFAULT_LOGIN_RULES } from './login-rules';
 import type { LoginRules } from './login-rules';
 import { createZodLoginValidator } from './login-validation';
-import type { LoginValidation, NormalizedLogin } from './login-validation';
+import type { LoginValidation, NormalizedLogin } from './login-shape';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const clock = () => NOW;

@@ -6,7 +6,7 @@ import { isWellFormedText, LOCALE, toVersion } from './login-formats';
 import { assembleLogin, isSchemaField } from './login-shape';
 import type { LoginRules } from './login-rules';
 import type { LoginField } from './raw-login';
-import type { LoginValidation, NormalizedLogin } from './login-validation';
+import type { LoginValidation, NormalizedLogin } from './login-shape';
 import type { Rejection, RejectionCode } from './rejection-codes';
 import { REJECTION_MESSAGES } from './rejection-messages';
 

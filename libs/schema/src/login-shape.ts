@@ -1,5 +1,27 @@
-import type { NormalizedLogin, LoginValidation } from './login-validation';
+import type { Rejection } from './rejection-codes';
 import { REJECTION_MESSAGES } from './rejection-messages';
+
+/** A valid login after normalization; unknown input fields ride along untouched. */
+export interface NormalizedLogin {
+  readonly user_id: string;
+  readonly app_version?: string;
+  /** Canonical spelling from the rules' supported device types. */
+  readonly device_type?: string;
+  readonly ip?: string;
+  /** Upper case. */
+  readonly locale?: string;
+  readonly device_id?: string;
+  /** As received. */
+  readonly timestamp: number | string;
+  /** Event time as ISO-8601 UTC. */
+  readonly event_time: string;
+  readonly event_time_ms: number;
+  readonly [extra: string]: unknown;
+}
+
+export type LoginValidation =
+  | { readonly ok: true; readonly login: NormalizedLogin }
+  | { readonly ok: false; readonly rejections: readonly Rejection[] };
 
 /** The schema's fields in the order a normalized login (and so its JSON) lists them. */
 export const SCHEMA_FIELD_ORDER = ['user_id', 'device_id', 'app_version', 'device_type', 'ip', 'locale', 'timestamp'] as const;

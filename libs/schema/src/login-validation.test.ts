@@ -1,7 +1,7 @@
 import { DEFAULT_LOGIN_RULES } from './login-rules';
 import { MAX_NESTING_DEPTH } from './login-shape';
 import { createLoginValidator } from './login-validation';
-import type { LoginValidation } from './login-validation';
+import type { LoginValidation } from './login-shape';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const validate = createLoginValidator(DEFAULT_LOGIN_RULES, () => NOW);

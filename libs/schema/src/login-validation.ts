@@ -6,32 +6,11 @@ import { formatIsoUtc } from './iso-time';
 import { createFastLoginCheck } from './login-fast-path';
 import { isWellFormedText, LOCALE, toVersion } from './login-formats';
 import { assembleLogin } from './login-shape';
+import type { LoginValidation } from './login-shape';
 import type { LoginRules } from './login-rules';
 import type { LoginField } from './raw-login';
 import type { Rejection, RejectionCode } from './rejection-codes';
 import { REJECTION_MESSAGES } from './rejection-messages';
-
-/** A valid login after normalization; unknown input fields ride along untouched. */
-export interface NormalizedLogin {
-  readonly user_id: string;
-  readonly app_version?: string;
-  /** Canonical spelling from the rules' supported device types. */
-  readonly device_type?: string;
-  readonly ip?: string;
-  /** Upper case. */
-  readonly locale?: string;
-  readonly device_id?: string;
-  /** As received. */
-  readonly timestamp: number | string;
-  /** Event time as ISO-8601 UTC. */
-  readonly event_time: string;
-  readonly event_time_ms: number;
-  readonly [extra: string]: unknown;
-}
-
-export type LoginValidation =
-  | { readonly ok: true; readonly login: NormalizedLogin }
-  | { readonly ok: false; readonly rejections: readonly Rejection[] };
 
 /** A zod check that fails with one of our rejection codes and a message built from the value. */
 function rule<T>(reason: RejectionCode, holds: (value: T) => boolean, describe: (value: T) => string) {
