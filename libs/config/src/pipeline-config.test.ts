@@ -23,6 +23,8 @@ describe('pipeline config', () => {
       loginInsights: 'login-insights',
     });
     expect(config.topicPartitions).toBe(3);
+    expect(config.outageTimeoutMs).toBe(300_000);
+    expect(config.compression).toBe('none');
     expect(config.kafka.ssl).toBe(false);
     expect(config.kafka.sasl).toBeUndefined();
   });
@@ -49,6 +51,13 @@ describe('pipeline config', () => {
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.message).toMatch(/TOPIC_PARTITIONS/);
     expect(err.message).toMatch(/"six"/);
+  });
+
+  it('when the outage timeout or the compression codec is set, then it applies; a bad one is named', () => {
+    expect(loadPipelineConfig({ KAFKA_OUTAGE_TIMEOUT_MS: '120000', KAFKA_COMPRESSION: 'zstd' })).toMatchObject({ outageTimeoutMs: 120_000, compression: 'zstd' });
+    const err = configErrorOf(() => loadPipelineConfig({ KAFKA_OUTAGE_TIMEOUT_MS: '10', KAFKA_COMPRESSION: 'brotli' }));
+    expect(err.message).toMatch(/KAFKA_OUTAGE_TIMEOUT_MS/);
+    expect(err.message).toMatch(/KAFKA_COMPRESSION/);
   });
 
   it('when several variables are bad, then every one is named', () => {

@@ -44,13 +44,13 @@ export function deadLetterRecord(
   const headers = encodeDeadLetterHeaders({ ...info, truncated: { keyBytes: bytesOf(input.key), valueBytes: bytesOf(input.value) } });
   const empty = Buffer.alloc(0);
   const room = maxBatchBytes - singleRecordBatchBytes({ key: input.key === null ? null : empty, value: empty, headers }) - PREFIX_SLACK_BYTES;
-  const keyRoom = room - bytesOf(input.key);
+  const valueRoom = room - bytesOf(input.key);
   if (room < 0) {
     throw new LoginStreamError('CONFIG_INVALID', `max.message.bytes ${maxBatchBytes} of the DLQ cannot hold even a dead letter's headers`, {
       details: { maxBatchBytes },
     });
   }
-  return keyRoom >= 0
-    ? { key: input.key, value: input.value?.subarray(0, keyRoom) ?? null, headers }
+  return valueRoom >= 0
+    ? { key: input.key, value: input.value?.subarray(0, valueRoom) ?? null, headers }
     : { key: input.key?.subarray(0, room) ?? null, value: input.value === null ? null : empty, headers };
 }
