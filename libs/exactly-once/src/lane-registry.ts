@@ -23,6 +23,8 @@ export interface LaneRegistryOptions<S> extends FencingOptions {
   readonly outputTopics: readonly string[];
   readonly deadLetterTopic: string;
   readonly restore: (partitions: readonly number[]) => Promise<S[]>;
+  /** Told at once when preparing lanes failed, before any batch asks for them (input may be idle). */
+  readonly onPrepareFailed: (partitions: readonly number[], err: unknown) => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export class LaneRegistry<S> {
 
   open(partitions: readonly number[]): void {
     const opening = this.prepare(partitions);
+    opening.catch((err: unknown) => this.options.onPrepareFailed(partitions, err));
     partitions.forEach((partition, i) => {
       const lane = opening.then((lanes) => lanes[i]);
       lane.catch(() => undefined); // awaited by the partition's next batch, which handles the failure

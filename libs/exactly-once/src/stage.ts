@@ -87,7 +87,17 @@ export class ExactlyOnceStage<S> {
       // Every crash comes to onCrash, which alone decides whether and when to restart.
       retry: { restartOnFailure: async () => false },
     });
-    this.lanes = new LaneRegistry({ ...options, restore: (partitions) => options.handler.restore(partitions) });
+    this.lanes = new LaneRegistry({
+      ...options,
+      restore: (partitions) => options.handler.restore(partitions),
+      // A fatal failure (an unreadable state record, a bad setting) is reported now; the rest is
+      // retried by the partition's next batch, which finds the lane failed.
+      onPrepareFailed: (partitions, err) => {
+        if (this.stopping || classifyFailure(err) !== 'fatal') return;
+        options.logger.error({ stage: options.name, partitions, err }, 'preparing partitions failed with an unrecoverable error');
+        options.onFatal(err);
+      },
+    });
     this.outage = new OutageWindow({ limitMs: options.outageTimeoutMs, what: `stage ${options.name}`, clock: this.clock });
   }
 

@@ -89,6 +89,23 @@ describe('records that cannot be processed or written', () => {
     expect(await child.kill('SIGTERM')).toBe(0);
   });
 
+  it('when user-summary holds a record restore cannot read, then the processor stops with STATE_RESTORE_FAILED naming its offset instead of resetting that user', async () => {
+    const env = pipelineEnv('unreadable', testKafka.brokers, { TOPIC_PARTITIONS: '1' });
+    const { topics } = loadPipelineConfig(env);
+    for (const t of [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]) testKafka.own(t);
+    const admin = await testKafka.admin();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.userSummary, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    const producer = await testKafka.producer();
+    // A summary with first_seen_ms 0, as an earlier processor wrote for a 0.0004 s timestamp.
+    const summary = { user_id: 'u', first_seen: '1970-01-01T00:00:00.000Z', last_seen: '2023-09-12T00:45:51.000Z', first_seen_ms: 0, last_seen_ms: 1694479551000 };
+    await producer.send({ topic: topics.userSummary, messages: [{ key: 'u', value: JSON.stringify(summary), partition: 0 }] });
+
+    const child = processors.start(env);
+    expect(await child.exitCode(60_000)).toBe(1);
+    const fatal = child.lines.find((l) => l['level'] === 'fatal');
+    expect(fatal?.['err']).toMatchObject({ code: 'STATE_RESTORE_FAILED', message: expect.stringMatching(new RegExp(`${topics.userSummary} partition 0 offset 0 cannot be restored: .*first_seen_ms`)) });
+  });
+
   it('when event times round to 0 ms or name days that do not exist, user ids hold lone surrogates, and fields are named __proto__ and constructor, then each is answered exactly, and a restarted processor keeps every first_seen', async () => {
     const { env, topics, admin, child, groupId } = await startPipeline('exact');
     const producer = await testKafka.producer();
