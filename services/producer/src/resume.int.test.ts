@@ -45,7 +45,11 @@ async function committedValues(topic: string): Promise<string[]> {
   return values;
 }
 
-/** Runs the command, SIGKILLs it KILLS times at random moments while it sends, then lets it finish. */
+/**
+ * Runs the command, SIGKILLs it KILLS times at random moments while it sends, then lets it finish.
+ * Each round sends at most ~2.7 s of the rate (the kill moment plus the pacer's 1 s catch-up after
+ * skipping), so the sources below (15 s at their rate) outlast every killed round.
+ */
 async function killAndResume(args: string[], env: Record<string, string>, next: () => number): Promise<ProducerChild> {
   for (let round = 1; round <= KILLS; round++) {
     const child = new ProducerChild(args, env);
@@ -63,14 +67,14 @@ async function killAndResume(args: string[], env: Record<string, string>, next: 
 describe('resumable runs', () => {
   it(`when replay --resume is SIGKILLed ${KILLS} times at random moments and run again, then every line of the file is on the topic exactly once`, async () => {
     const next = seededRandom(SEED);
-    const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ user_id: `user-${i % 97}`, timestamp: 1_714_564_800 + i, seq: i }));
+    const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ user_id: `user-${i % 97}`, timestamp: 1_714_564_800 + i, seq: i }));
     lines.splice(1_000, 0, 'not json, sent as it is');
     const file = path.join(dir, 'logins.jsonl');
     await writeFile(file, `${lines.join('\n')}\n`);
     const topic = testKafka.own(uniqueName('resume-replay'));
     const env = { KAFKA_BROKERS: testKafka.brokers.join(','), TOPIC_PARTITIONS: '3' };
 
-    const last = await killAndResume(['replay', file, '--resume', '--rate', '5000', '--topic', topic], env, next);
+    const last = await killAndResume(['replay', file, '--resume', '--rate', '4000', '--topic', topic], env, next);
 
     const values = await committedValues(topic);
     expect(values.length).toBe(lines.length);
@@ -79,7 +83,7 @@ describe('resumable runs', () => {
     expect(last.lines.find((l) => l.msg === 'resuming: skipping what earlier sessions committed')?.['skip']).toBeGreaterThan(0);
 
     // Run once more after it completed: nothing is sent again.
-    const again = new ProducerChild(['replay', file, '--resume', '--rate', '5000', '--topic', topic], env);
+    const again = new ProducerChild(['replay', file, '--resume', '--rate', '4000', '--topic', topic], env);
     children.push(again);
     expect(await again.exitCode(60_000)).toBe(0);
     expect(await committedValues(topic)).toHaveLength(lines.length);
@@ -89,8 +93,8 @@ describe('resumable runs', () => {
     const next = seededRandom(SEED + 1);
     const topic = testKafka.own(uniqueName('resume-generate'));
     const env = { KAFKA_BROKERS: testKafka.brokers.join(','), TOPIC_PARTITIONS: '3' };
-    const settings = { count: 20_000, seed: 3, startMs: Date.parse('2024-05-01T12:00:00Z'), rate: 5_000, users: 500, badShare: 0.05, lateShare: 0.02, maxLatenessMs: 600_000 };
-    const args = ['generate', '--resume', '--count', '20000', '--seed', '3', '--start', '2024-05-01T12:00:00Z', '--rate', '5000', '--users', '500', '--topic', topic];
+    const settings = { count: 60_000, seed: 3, startMs: Date.parse('2024-05-01T12:00:00Z'), rate: 4_000, users: 500, badShare: 0.05, lateShare: 0.02, maxLatenessMs: 600_000 };
+    const args = ['generate', '--resume', '--count', '60000', '--seed', '3', '--start', '2024-05-01T12:00:00Z', '--rate', '4000', '--users', '500', '--topic', topic];
 
     await killAndResume(args, env, next);
 
