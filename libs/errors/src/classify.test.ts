@@ -41,8 +41,10 @@ describe('classifyFailure while the broker is down or restarting', () => {
     expect(classifyFailure({ name: 'KafkaJSNonRetriableError', retriable: false, originalError: { name: 'KafkaJSConnectionError', retriable: true } })).toBe('transient');
   });
 
-  it('when the broker answers MESSAGE_TOO_LARGE (a limit lowered since it was read), then it is transient', () => {
-    expect(classifyFailure({ name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', retriable: false })).toBe('transient');
+  it('when the broker answers MESSAGE_TOO_LARGE, then it is fatal, unless the writer says its limits went stale (it reads them again)', () => {
+    const tooLarge = { name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', retriable: false };
+    expect(classifyFailure(tooLarge)).toBe('fatal');
+    expect(classifyFailure(new LoginStreamError('STALE_TOPIC_LIMITS', 'limits changed', { cause: tooLarge }))).toBe('transient');
   });
 
   it('when a non-retriable error wraps a bug, then it stays fatal', () => {

@@ -20,11 +20,8 @@ const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRAN
  * restarts, for one).
  */
 const TRANSIENT_NAMES = /Timeout|Connection|NumberOfRetriesExceeded|BrokerNotFound|NoBrokerAvailable|CoordinatorNotFound|MetadataNotLoaded|StaleTopicMetadata/;
-/**
- * Broker answers that a retry after re-reading the cluster fixes: MESSAGE_TOO_LARGE means a
- * topic's max.message.bytes shrank since the stage read it, which it reads again before retrying.
- */
-const TRANSIENT_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'COORDINATOR_LOAD_IN_PROGRESS', 'CONCURRENT_TRANSACTIONS']);
+/** Broker answers that mean "not now": the same request succeeds a little later. */
+const TRANSIENT_TYPES = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'CONCURRENT_TRANSACTIONS']);
 /** Node's socket errors, as a connection to a broker that went away or restarts reports them. */
 const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 
@@ -72,7 +69,7 @@ function classify(err: unknown, seen: Set<unknown>): FailureKind {
   seen.add(err);
   if (isLoginStreamError(err)) {
     if (err.code === 'PRODUCER_FENCED') return 'fenced';
-    if (err.code === 'BROKER_UNREACHABLE' || err.code === 'TIMEOUT') return 'transient';
+    if (err.code === 'BROKER_UNREACHABLE' || err.code === 'TIMEOUT' || err.code === 'STALE_TOPIC_LIMITS') return 'transient';
     if (err.cause !== undefined) return classify(err.cause, seen);
     return 'fatal';
   }

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'TOPIC_SETUP_FAILED',
   'PRODUCE_FAILED',
   'TRANSACTION_FAILED',
+  /** The broker refused a write sized by topic limits read earlier: read them again and retry. */
+  'STALE_TOPIC_LIMITS',
   'PRODUCER_FENCED',
   'STATE_RESTORE_FAILED',
   'INPUT_UNREADABLE',

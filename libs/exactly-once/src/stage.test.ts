@@ -10,7 +10,7 @@ const logger = createLogger({ service: 'stage-test', level: 'silent' });
 
 type Listener = (event: { payload: Record<string, unknown> }) => void;
 
-function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error | undefined } = {}) {
+function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error | undefined; failSend?: () => Error | undefined } = {}) {
   const listeners = new Map<string, Listener[]>();
   const calls: string[] = [];
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
@@ -37,7 +37,11 @@ function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error
         connect: async () => void calls.push(`producer ${id} connect`),
         disconnect: async () => void calls.push(`producer ${id} disconnect`),
         transaction: async () => ({
-          sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: unknown[] }> }) => void calls.push(`producer ${id} send ${topicMessages.flatMap((t) => t.messages).length}`),
+          sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: unknown[] }> }) => {
+            const failure = options.failSend?.();
+            if (failure !== undefined) throw failure;
+            calls.push(`producer ${id} send ${topicMessages.flatMap((t) => t.messages).length}`);
+          },
           sendOffsets: async ({ topics }: { topics: Array<{ partitions: Array<{ offset: string }> }> }) => void calls.push(`producer ${id} offsets ${topics[0]?.partitions[0]?.offset}`),
           commit: async () => {
             const failure = options.failCommit?.();
@@ -158,6 +162,20 @@ describe('exactly-once stage branches', () => {
     expect(retry.resolved).toEqual(['0']);
     expect(fake.calls).toContain('producer 1 disconnect');
     expect(fake.calls.filter((c) => c.endsWith('commit'))).toEqual(['producer 2 commit']);
+    expect(fatal).toEqual([]);
+  });
+
+  it('when the broker refuses records as too large after the stage sized them (a limit lowered since takeover), then the batch is retried on a new lane that reads the limits again, not fatal', async () => {
+    let failures = 1;
+    const tooLarge = () => Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', retriable: false });
+    const fake = fakeKafka({ failSend: () => (failures-- > 0 ? tooLarge() : undefined) });
+    const fatal: unknown[] = [];
+    await stageOn(fake, fatal).start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+    await expect(fake.batch(0, ['a']).run()).rejects.toMatchObject({ code: 'STALE_TOPIC_LIMITS' });
+    const retry = fake.batch(0, ['a']);
+    await retry.run();
+    expect(retry.resolved).toEqual(['0']);
     expect(fatal).toEqual([]);
   });
 
