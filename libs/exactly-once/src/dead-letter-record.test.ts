@@ -1,6 +1,6 @@
 import { decodeDeadLetterHeaders } from '@login-stream/schema';
 import { deadLetterRecord } from './dead-letter-record';
-import { singleRecordBatchBytes } from './record-size';
+import { singleRecordBatchBytes } from '@login-stream/kafka';
 
 const source = { topic: 'user-login', partition: 2, failedAt: '2024-01-01T00:00:00.000Z' };
 const rejections = [{ code: 'RECORD_TOO_LARGE' as const, message: 'its processed-logins record would take 1048700 bytes' }];

@@ -2,7 +2,7 @@ import { LoginStreamError } from '@login-stream/errors';
 import { encodeDeadLetterHeaders } from '@login-stream/schema';
 import type { DeadLetterInfo, Rejection } from '@login-stream/schema';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { singleRecordBatchBytes } from './record-size';
+import { singleRecordBatchBytes } from '@login-stream/kafka';
 
 /** Where a dead letter's record came from and when it failed. */
 export interface DeadLetterSource {

@@ -5,5 +5,4 @@ export { buildRecordBatch, MAX_REQUEST_BYTES } from './record-batch';
 export type { OutputTopics, RecordBatch } from './record-batch';
 export { deadLetterRecord } from './dead-letter-record';
 export type { DeadLetterSource } from './dead-letter-record';
-export { RECORD_BATCH_OVERHEAD_BYTES, recordBytes, singleRecordBatchBytes } from './record-size';
 export { transactionalIdOf } from './fencing';

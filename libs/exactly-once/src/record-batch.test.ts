@@ -2,7 +2,7 @@ import { decodeDeadLetterHeaders } from '@login-stream/schema';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { buildRecordBatch, MAX_REQUEST_BYTES } from './record-batch';
 import type { OutputTopics } from './record-batch';
-import { RECORD_BATCH_OVERHEAD_BYTES, recordBytes } from './record-size';
+import { RECORD_BATCH_OVERHEAD_BYTES, recordBytes } from '@login-stream/kafka';
 import type { BatchHandler, RecordOutcome } from './stage-handler';
 
 const LIMIT = 1_048_588;

@@ -3,7 +3,7 @@ import type { Rejection, RejectionCode } from '@login-stream/schema';
 import type { KafkaMessage, Message, TopicMessages } from 'kafkajs';
 import { deadLetterRecord } from './dead-letter-record';
 import type { DeadLetterSource } from './dead-letter-record';
-import { RECORD_BATCH_OVERHEAD_BYTES, recordBytes } from './record-size';
+import { RECORD_BATCH_OVERHEAD_BYTES, recordBytes } from '@login-stream/kafka';
 import type { BatchHandler, OutputRecord, RecordOutcome } from './stage-handler';
 
 /**

@@ -10,3 +10,5 @@ export { readToEnd } from './read-to-end';
 export type { ReadToEndOptions } from './read-to-end';
 export { OutageWindow } from './outage-window';
 export type { OutageStep, OutageWindowOptions } from './outage-window';
+export { RECORD_BATCH_OVERHEAD_BYTES, recordBytes, singleRecordBatchBytes } from './record-size';
+export { readMaxMessageBytes } from './max-message-bytes';

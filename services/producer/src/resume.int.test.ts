@@ -69,8 +69,10 @@ describe('resumable runs', () => {
     const next = seededRandom(SEED);
     const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ user_id: `user-${i % 97}`, timestamp: 1_714_564_800 + i, seq: i }));
     lines.splice(1_000, 0, 'not json, sent as it is');
+    // Left out (larger than the topic takes) yet counted in the run's position: no line after it may repeat.
+    const huge = JSON.stringify({ user_id: 'user-huge', pad: 'x'.repeat(1_100_000) });
     const file = path.join(dir, 'logins.jsonl');
-    await writeFile(file, `${lines.join('\n')}\n`);
+    await writeFile(file, `${[...lines.slice(0, 5_000), huge, ...lines.slice(5_000)].join('\n')}\n`);
     const topic = testKafka.own(uniqueName('resume-replay'));
     const env = { KAFKA_BROKERS: testKafka.brokers.join(','), TOPIC_PARTITIONS: '3' };
 

@@ -77,6 +77,23 @@ describe('batching sink', () => {
     expect(sink.counts).toEqual({ sent: 6, failed: 0 });
   });
 
+  it('when source items are skipped between messages, then each batch tells how many source items it accounts for, skipped ones included', async () => {
+    const sent: Array<[string[], number]> = [];
+    const sink = new BatchingSink(async (messages, items) => void sent.push([messages.map((m) => String(m.key)), items]), OPTIONS);
+    await sink.push(message(0));
+    sink.skip();
+    await sink.push(message(1));
+    await sink.push(message(2)); // the third message fills the batch
+    sink.skip();
+    sink.skip();
+    await sink.flush();
+    expect(sent).toEqual([
+      [['k0', 'k1', 'k2'], 4],
+      [[], 2],
+    ]);
+    expect(sink.counts).toEqual({ sent: 3, failed: 0 });
+  });
+
   it('when a batch is not full, then it is sent after the linger time', async () => {
     jest.useFakeTimers();
     try {

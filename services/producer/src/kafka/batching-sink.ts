@@ -8,8 +8,11 @@ export interface SinkMessage {
   readonly value: Buffer;
 }
 
-/** Sends one batch and resolves once the broker acknowledged all of it. */
-export type SendBatch = (messages: SinkMessage[]) => Promise<void>;
+/**
+ * Sends one batch and resolves once the broker acknowledged all of it. `sourceItems` is how many
+ * source items the batch accounts for: its messages and the items skipped among them.
+ */
+export type SendBatch = (messages: SinkMessage[], sourceItems: number) => Promise<void>;
 
 export interface BatchingSinkOptions {
   /** Messages per send. */
@@ -40,6 +43,11 @@ export interface SinkCounts {
   readonly failed: number;
 }
 
+interface Batch {
+  readonly messages: SinkMessage[];
+  readonly sourceItems: number;
+}
+
 /** Per-record overhead in a Kafka record batch (length, attributes, deltas, header count). */
 const RECORD_OVERHEAD_BYTES = 16;
 
@@ -53,6 +61,7 @@ const RECORD_OVERHEAD_BYTES = 16;
 export class BatchingSink {
   private batch: SinkMessage[] = [];
   private batchSize = 0;
+  private batchItems = 0;
   private readonly pending: Promise<void>[] = [];
   private tail: Promise<void> = Promise.resolve();
   private linger: NodeJS.Timeout | undefined;
@@ -77,13 +86,24 @@ export class BatchingSink {
   push(message: SinkMessage): Promise<void> | undefined {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.batch.push(message);
+    this.batchItems++;
     this.batchSize += message.value.length + (message.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
     if (this.batch.length >= this.options.batchMessages || this.batchSize >= this.options.batchBytes) {
       this.dispatch();
       return this.drain();
     }
-    if (this.linger === undefined) this.linger = setTimeout(() => this.dispatch(), this.options.lingerMs);
+    this.lingerSoon();
     return undefined;
+  }
+
+  /** Accounts for a source item that is not sent (the caller said why), in its place in the order. */
+  skip(): void {
+    this.batchItems++;
+    this.lingerSoon();
+  }
+
+  private lingerSoon(): void {
+    if (this.linger === undefined) this.linger = setTimeout(() => this.dispatch(), this.options.lingerMs);
   }
 
   /** Sends what is buffered and waits for every acknowledgement. */
@@ -105,31 +125,32 @@ export class BatchingSink {
   private dispatch(): void {
     clearTimeout(this.linger);
     this.linger = undefined;
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
+    if (this.batchItems === 0) return;
+    const batch: Batch = { messages: this.batch, sourceItems: this.batchItems };
     this.batch = [];
     this.batchSize = 0;
+    this.batchItems = 0;
     const done = this.tail.then(() => this.sendOne(batch));
     this.tail = done;
     this.pending.push(done);
     void done.finally(() => this.pending.splice(this.pending.indexOf(done), 1));
   }
 
-  private async sendOne(batch: SinkMessage[]): Promise<void> {
+  private async sendOne({ messages, sourceItems }: Batch): Promise<void> {
     if (this.failure !== undefined) {
-      this.failedCount += batch.length;
+      this.failedCount += messages.length;
       return;
     }
     for (;;) {
       try {
-        await this.send(batch);
-        this.sentCount += batch.length;
+        await this.send(messages, sourceItems);
+        this.sentCount += messages.length;
         this.options.outage.recovered();
         return;
       } catch (err) {
-        const retryInMs = this.retryAfter(err, batch.length);
+        const retryInMs = this.retryAfter(err, messages.length);
         if (retryInMs === undefined) {
-          this.failedCount += batch.length;
+          this.failedCount += messages.length;
           return;
         }
         await sleep(retryInMs, undefined, { signal: this.options.signal }).catch(() => undefined);

@@ -3,7 +3,7 @@ import { ensureTopics } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { Admin, CompressionTypes, Kafka, Producer } from 'kafkajs';
-import { keyPartitioner } from '@login-stream/kafka';
+import { keyPartitioner, readMaxMessageBytes } from '@login-stream/kafka';
 import { ResumableRun } from './resumable-run';
 
 export interface ConnectOptions {
@@ -32,21 +32,28 @@ async function reach<T>(what: Promise<T>, options: ConnectOptions): Promise<T> {
   }
 }
 
+/** Makes sure the topic exists (the broker does not auto-create) and reads the most a record batch of it may weigh. */
+async function prepareTopic(admin: Admin, topic: TopicSpec, options: ConnectOptions): Promise<number> {
+  await ensureTopics(admin, [topic], { logger: options.logger });
+  return (await readMaxMessageBytes(admin, [topic.name])).get(topic.name) as number;
+}
+
 /**
- * Makes sure the topic exists (the broker does not auto-create), then connects an idempotent
- * producer. One request in flight per broker keeps each partition's order even on retries.
+ * Prepares the topic, then connects an idempotent producer. One request in flight per broker
+ * keeps each partition's order even on retries.
  */
-export async function connectProducer(kafka: Kafka, topic: TopicSpec, options: ConnectOptions): Promise<Producer> {
+export async function connectProducer(kafka: Kafka, topic: TopicSpec, options: ConnectOptions): Promise<{ producer: Producer; maxMessageBytes: number }> {
   const admin = kafka.admin();
   await reach(admin.connect(), options);
+  let maxMessageBytes: number;
   try {
-    await ensureTopics(admin, [topic], { logger: options.logger });
+    maxMessageBytes = await prepareTopic(admin, topic, options);
   } finally {
     await admin.disconnect();
   }
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: keyPartitioner });
   await reach(producer.connect(), options);
-  return producer;
+  return { producer, maxMessageBytes };
 }
 
 /**
@@ -59,13 +66,13 @@ export async function connectResumableRun(
   runId: string,
   compression: CompressionTypes | undefined,
   options: ConnectOptions,
-): Promise<{ run: ResumableRun; close: () => Promise<void> }> {
+): Promise<{ run: ResumableRun; maxMessageBytes: number; close: () => Promise<void> }> {
   const admin: Admin = kafka.admin();
   await reach(admin.connect(), options);
   try {
-    await ensureTopics(admin, [topic], { logger: options.logger });
+    const maxMessageBytes = await prepareTopic(admin, topic, options);
     const run = await reach(ResumableRun.open({ kafka, admin, logger: options.logger, runId, topic: topic.name, ...(compression !== undefined && { compression }) }), options);
-    return { run, close: async () => void (await Promise.allSettled([run.close(), admin.disconnect()])) };
+    return { run, maxMessageBytes, close: async () => void (await Promise.allSettled([run.close(), admin.disconnect()])) };
   } catch (err) {
     await admin.disconnect();
     throw err;

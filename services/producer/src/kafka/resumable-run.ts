@@ -43,12 +43,13 @@ export class ResumableRun {
   }
 
   /**
-   * Sends the next batch, the source items [position, position + n), in one transaction with
-   * the new position. After a failure whose outcome is unknown, a retry of the same batch first
-   * learns from Kafka whether it landed, and sends it again only if it did not.
+   * Sends the next batch, the source items [position, position + sourceItems) less any skipped
+   * among them, in one transaction with the new position. After a failure whose outcome is
+   * unknown, a retry of the same batch first learns from Kafka whether it landed, and sends it
+   * again only if it did not.
    */
-  async send(messages: readonly SinkMessage[]): Promise<void> {
-    const target = this.committed + messages.length;
+  async send(messages: readonly SinkMessage[], sourceItems: number): Promise<void> {
+    const target = this.committed + sourceItems;
     if (this.stale) {
       const before = this.committed;
       await this.startSession();
@@ -61,7 +62,9 @@ export class ResumableRun {
     try {
       const transaction = await producer.transaction();
       try {
-        await transaction.send({ topic: this.options.topic, acks: -1, messages: [...messages], ...(this.options.compression !== undefined && { compression: this.options.compression }) });
+        if (messages.length > 0) {
+          await transaction.send({ topic: this.options.topic, acks: -1, messages: [...messages], ...(this.options.compression !== undefined && { compression: this.options.compression }) });
+        }
         await transaction.sendOffsets({ consumerGroupId: this.options.runId, topics: [{ topic: this.options.topic, partitions: [{ partition: 0, offset: String(target) }] }] });
       } catch (err) {
         await transaction.abort().catch(() => undefined);

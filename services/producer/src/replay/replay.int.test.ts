@@ -91,6 +91,16 @@ describe('replay against a real broker', () => {
     expect(bySeq(parsed(await topicHolds(gzip.topic, 200)))).toEqual(input);
   });
 
+  it('when a line is larger than the topic takes, then that line alone is left out and counted, and the rest is sent', async () => {
+    const input = logins(50);
+    const huge = JSON.stringify({ user_id: 'user-huge', pad: 'x'.repeat(1_100_000) });
+    const lines = input.map((l) => JSON.stringify(l));
+    lines.splice(20, 0, huge);
+    const { topic, summary } = await replay('huge.jsonl', `${lines.join('\n')}\n`);
+    expect(summary).toMatchObject({ sent: 50, failed: 0, tooLarge: 1 });
+    expect(bySeq(parsed(await topicHolds(topic, 50)))).toEqual(input);
+  });
+
   it('when some lines are not JSON, then they are still sent, unkeyed and byte for byte, and counted as malformed', async () => {
     const input = logins(100);
     const broken = [Buffer.from('{"user_id": "user-1", "app_ver'), Buffer.from('not json at all'), Buffer.from([0xff, 0xfe, 0x00, 0x7b])];

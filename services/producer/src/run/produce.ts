@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OutageWindow } from '@login-stream/kafka';
+import { OutageWindow, singleRecordBatchBytes } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { CompressionTypes, Kafka } from 'kafkajs';
 import { BatchingSink } from '../kafka/batching-sink';
-import type { SinkMessage } from '../kafka/batching-sink';
+import type { SendBatch } from '../kafka/batching-sink';
 import { connectProducer, connectResumableRun } from '../kafka/connect-producer';
 import type { OutboundMessage } from '../message';
 import { createPacer } from './pacer';
@@ -55,18 +55,23 @@ export async function produce(
 ): Promise<RunSummary> {
   const { logger, signal, topic, compression } = context;
   const connect = { logger, brokers: context.brokers, timeoutMs: context.connectTimeoutMs };
-  let send: (messages: SinkMessage[]) => Promise<void>;
+  let send: SendBatch;
   let disconnect: () => Promise<void>;
+  let maxMessageBytes: number;
   let skip = 0;
   if (context.resumeRunId === undefined) {
-    const producer = await connectProducer(context.kafka, topic, connect);
-    send = (messages) => producer.send({ topic: topic.name, acks: -1, messages, ...(compression !== undefined && { compression }) }).then(() => undefined);
+    const connected = await connectProducer(context.kafka, topic, connect);
+    const { producer } = connected;
+    maxMessageBytes = connected.maxMessageBytes;
+    // A batch of nothing but skipped items has nothing to send.
+    send = async (messages) => void (messages.length > 0 && (await producer.send({ topic: topic.name, acks: -1, messages, ...(compression !== undefined && { compression }) })));
     disconnect = () => producer.disconnect();
   } else {
-    const { run, close } = await connectResumableRun(context.kafka, topic, context.resumeRunId, compression, connect);
+    const { run, close, ...connected } = await connectResumableRun(context.kafka, topic, context.resumeRunId, compression, connect);
+    maxMessageBytes = connected.maxMessageBytes;
     skip = run.position;
     logger.info({ runId: context.resumeRunId, skip }, skip > 0 ? 'resuming: skipping what earlier sessions committed' : 'resumable run from the start');
-    send = (messages) => run.send(messages);
+    send = (messages, sourceItems) => run.send(messages, sourceItems);
     disconnect = close;
   }
   const sink = new BatchingSink(send, {
@@ -79,14 +84,26 @@ export async function produce(
     signal,
   });
   let malformed = 0;
-  const progress = startProgress(() => ({ ...sink.counts, malformed }), { logger, terminal: context.terminal });
+  let tooLarge = 0;
+  const progress = startProgress(() => ({ ...sink.counts, malformed, tooLarge }), { logger, terminal: context.terminal });
   const pace = Number.isFinite(settings.rate) ? createPacer(settings.rate) : undefined;
   logger.info({ topic: topic.name, rate: Number.isFinite(settings.rate) ? settings.rate : 'max', batchMessages: settings.batchMessages }, 'producing');
 
   let failure: Error | undefined;
   try {
+    // The source position of the next message: what earlier sessions committed, then what this one takes.
+    let item = skip;
     const take = (message: OutboundMessage): Promise<void> | undefined => {
+      item++;
       if (message.malformed) malformed++;
+      const bytes = singleRecordBatchBytes(message);
+      if (bytes > maxMessageBytes) {
+        // The broker would refuse it, and the whole batch with it: this one item is left out, loudly.
+        tooLarge++;
+        logger.warn({ item: item - 1, bytes, maxMessageBytes, topic: topic.name }, 'message larger than the topic takes (max.message.bytes); not sent');
+        sink.skip();
+        return undefined;
+      }
       return sink.push(message);
     };
     if (pace === undefined && Symbol.iterator in source) {

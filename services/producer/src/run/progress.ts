@@ -4,6 +4,8 @@ export interface ProgressCounts {
   readonly sent: number;
   readonly failed: number;
   readonly malformed: number;
+  /** Larger than the topic's max.message.bytes: not sent, each logged. */
+  readonly tooLarge: number;
 }
 
 export interface RunSummary extends ProgressCounts {
@@ -28,7 +30,8 @@ const formatCount = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 const CLEAR_LINE = '\r\x1b[2K';
 
 function describe(counts: ProgressCounts, rate: number): string {
-  return `sent ${formatCount.format(counts.sent)}  ${formatCount.format(rate)}/s  failed ${formatCount.format(counts.failed)}  malformed ${formatCount.format(counts.malformed)}`;
+  const tooLarge = counts.tooLarge > 0 ? `  too large ${formatCount.format(counts.tooLarge)}` : '';
+  return `sent ${formatCount.format(counts.sent)}  ${formatCount.format(rate)}/s  failed ${formatCount.format(counts.failed)}  malformed ${formatCount.format(counts.malformed)}${tooLarge}`;
 }
 
 export interface Progress {
