@@ -1,9 +1,8 @@
-import { LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
 import type { CompressionTypes, Producer, TopicMessages } from 'kafkajs';
 import { retryWhileConcurrent } from './concurrent-transactions';
 
-/** The input position a batch's transaction commits for the stage's group. */
+/** The position a batch's transaction commits, as a consumer group's offset. */
 export interface BatchOffset {
   readonly groupId: string;
   readonly topic: string;
@@ -12,21 +11,9 @@ export interface BatchOffset {
   readonly next: string;
 }
 
-const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
-
-/** Whether the broker refused the records as too large, anywhere in kafkajs' wrapping. */
-function refusedAsTooLarge(err: unknown): boolean {
-  for (let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined; e !== undefined && e !== null; e = (e.originalError ?? e.cause) as typeof e) {
-    if (TOO_LARGE.has(String(e.type))) return true;
-  }
-  return false;
-}
-
 /**
  * One Kafka transaction holding a batch's records and its group offset: either all of it is
- * visible to read_committed consumers and the offset moved, or none of it. The records were sized
- * by the max.message.bytes read at takeover, so a broker that still finds them too large has had
- * its limits lowered since: STALE_TOPIC_LIMITS, retried by a lane that reads them again.
+ * visible to read_committed consumers and the offset moved, or none of it.
  */
 export async function commitBatch(
   producer: Producer,
@@ -52,14 +39,7 @@ export async function commitBatch(
     // five. Both settle before an abort, so no request of this transaction is left in flight.
     const sent = await Promise.allSettled([sendRecords(), sendOffsets()]);
     const failed = sent.find((r) => r.status === 'rejected');
-    if (failed !== undefined) {
-      const reason: unknown = failed.reason;
-      if (!refusedAsTooLarge(reason)) throw reason;
-      throw new LoginStreamError('STALE_TOPIC_LIMITS', `the broker refused records sized by the max.message.bytes read at takeover: a limit was lowered since`, {
-        cause: reason,
-        details: { partition: offset.partition },
-      });
-    }
+    if (failed !== undefined) throw failed.reason;
   } catch (err) {
     // Best effort: the lane is dropped anyway, and fencing by the next producer aborts it too.
     await transaction.abort().catch((abortErr: unknown) => logger.debug({ err: abortErr, partition: offset.partition }, 'abort after a failed batch failed too'));

@@ -6,3 +6,5 @@ export type { OutputTopics, RecordBatch } from './record-batch';
 export { deadLetterRecord } from './dead-letter-record';
 export type { DeadLetterSource } from './dead-letter-record';
 export { transactionalIdOf } from './fencing';
+export { commitBatch } from './batch-transaction';
+export type { BatchOffset } from './batch-transaction';

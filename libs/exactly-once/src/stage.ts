@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { classifyFailure } from '@login-stream/errors';
+import { classifyFailure, LoginStreamError } from '@login-stream/errors';
 import { OutageWindow } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { RejectionCode } from '@login-stream/schema';
@@ -9,6 +9,25 @@ import { commitBatch } from './batch-transaction';
 import { LaneRegistry } from './lane-registry';
 import { buildRecordBatch } from './record-batch';
 import type { StageHandler } from './stage-handler';
+
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+/**
+ * The stage sizes every record by the max.message.bytes it read at takeover, so a broker that
+ * still refuses records as too large has had a limit lowered since: STALE_TOPIC_LIMITS, which a
+ * new lane, reading the limits again, retries. Any other failure is itself.
+ */
+function staleLimitsOr(err: unknown, partition: number): unknown {
+  for (let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined; e !== undefined && e !== null; e = (e.originalError ?? e.cause) as typeof e) {
+    if (TOO_LARGE.has(String(e.type))) {
+      return new LoginStreamError('STALE_TOPIC_LIMITS', 'the broker refused records sized by the max.message.bytes read at takeover: a limit was lowered since', {
+        cause: err,
+        details: { partition },
+      });
+    }
+  }
+  return err;
+}
 
 /** What one committed batch wrote, for stats. */
 export interface CommittedBatch {
@@ -215,7 +234,7 @@ export class ExactlyOnceStage<S> {
       this.outage.recovered();
       this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
     } catch (err) {
-      return this.onFailure(partition, err);
+      return this.onFailure(partition, staleLimitsOr(err, partition));
     }
     payload.resolveOffset(lastOffset);
     await payload.heartbeat();

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyFailure, LoginStreamError } from '@login-stream/errors';
+import { recordBytes } from '@login-stream/kafka';
 import type { OutageWindow } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 
@@ -18,9 +19,9 @@ export interface BatchingSinkOptions {
   /** Messages per send. */
   readonly batchMessages: number;
   /**
-   * Bytes (keys and values) per send. The broker limits a record batch per partition to
-   * message.max.bytes (1 MB by default); staying under it for the whole send keeps every
-   * partition's share under it too.
+   * Bytes per send, as the records are encoded (recordBytes). The broker limits a record batch
+   * per partition to max.message.bytes (1 MB by default); staying under it for the whole send
+   * keeps every partition's share under it too.
    */
   readonly batchBytes: number;
   /** Batches sent or queued to be; the push completing a batch waits while this many are outstanding. */
@@ -47,9 +48,6 @@ interface Batch {
   readonly messages: SinkMessage[];
   readonly sourceItems: number;
 }
-
-/** Per-record overhead in a Kafka record batch (length, attributes, deltas, header count). */
-const RECORD_OVERHEAD_BYTES = 16;
 
 /**
  * Groups messages into batches and sends them one after another, in order: a user's logins
@@ -83,11 +81,11 @@ export class BatchingSink {
    * back-pressure may apply) or the sink has failed; otherwise undefined, so a fast source pays
    * for one promise per batch rather than one per message.
    */
-  push(message: SinkMessage): Promise<void> | undefined {
+  push(message: SinkMessage, bytes: number = recordBytes(message)): Promise<void> | undefined {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.batch.push(message);
     this.batchItems++;
-    this.batchSize += message.value.length + (message.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+    this.batchSize += bytes;
     if (this.batch.length >= this.options.batchMessages || this.batchSize >= this.options.batchBytes) {
       this.dispatch();
       return this.drain();

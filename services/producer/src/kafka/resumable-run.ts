@@ -1,6 +1,8 @@
 import { classifyFailure, LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
-import type { Admin, CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { commitBatch } from '@login-stream/exactly-once';
+import { CompressionTypes } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { keyPartitioner } from '@login-stream/kafka';
 import type { SinkMessage } from './batching-sink';
 
@@ -58,19 +60,11 @@ export class ResumableRun {
         throw new LoginStreamError('PRODUCE_FAILED', `run ${this.options.runId} is at ${this.committed}, neither ${before} nor ${target}: another producer is writing this run`);
       }
     }
-    const producer = this.producer as Producer;
+    const { topic, runId, compression, logger } = this.options;
     try {
-      const transaction = await producer.transaction();
-      try {
-        if (messages.length > 0) {
-          await transaction.send({ topic: this.options.topic, acks: -1, messages: [...messages], ...(this.options.compression !== undefined && { compression: this.options.compression }) });
-        }
-        await transaction.sendOffsets({ consumerGroupId: this.options.runId, topics: [{ topic: this.options.topic, partitions: [{ partition: 0, offset: String(target) }] }] });
-      } catch (err) {
-        await transaction.abort().catch(() => undefined);
-        throw err;
-      }
-      await transaction.commit();
+      // The run's position is the offset of partition 0 for the run's group.
+      const requests = messages.length > 0 ? [[{ topic, messages: [...messages] }]] : [];
+      await commitBatch(this.producer as Producer, requests, { groupId: runId, topic, partition: 0, next: String(target) }, compression ?? CompressionTypes.None, logger);
     } catch (err) {
       this.stale = true;
       if (classifyFailure(err) === 'fenced') {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OutageWindow, singleRecordBatchBytes } from '@login-stream/kafka';
+import { OutageWindow, RECORD_BATCH_OVERHEAD_BYTES, recordBytes } from '@login-stream/kafka';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { CompressionTypes, Kafka } from 'kafkajs';
@@ -96,15 +96,15 @@ export async function produce(
     const take = (message: OutboundMessage): Promise<void> | undefined => {
       item++;
       if (message.malformed) malformed++;
-      const bytes = singleRecordBatchBytes(message);
-      if (bytes > maxMessageBytes) {
+      const bytes = recordBytes(message);
+      if (RECORD_BATCH_OVERHEAD_BYTES + bytes > maxMessageBytes) {
         // The broker would refuse it, and the whole batch with it: this one item is left out, loudly.
         tooLarge++;
-        logger.warn({ item: item - 1, bytes, maxMessageBytes, topic: topic.name }, 'message larger than the topic takes (max.message.bytes); not sent');
+        logger.warn({ item: item - 1, bytes: RECORD_BATCH_OVERHEAD_BYTES + bytes, maxMessageBytes, topic: topic.name }, 'message larger than the topic takes (max.message.bytes); not sent');
         sink.skip();
         return undefined;
       }
-      return sink.push(message);
+      return sink.push(message, bytes);
     };
     if (pace === undefined && Symbol.iterator in source) {
       // Unpaced generated messages: a synchronous loop that awaits only when the sink asks to
