@@ -14,3 +14,4 @@ export type { LogLine } from './service-child';
 export { runConsoleProducer } from './console-producer';
 export type { ConsoleProducerCodec, ConsoleProducerOptions } from './console-producer';
 export { seededRandom } from './seeded-random';
+export { pipelineEnv } from './pipeline-env';

@@ -1,10 +1,9 @@
 import { loadPipelineConfig } from '@login-stream/config';
-import { runConsoleProducer, TestKafka } from '@login-stream/kafka-testing';
+import { pipelineEnv, runConsoleProducer, TestKafka } from '@login-stream/kafka-testing';
 import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { mixedLogins } from './testing/login-events';
 import { actualOutputs, expectedOutputs, singleOutputs } from './testing/pipeline-oracle';
-import { pipelineEnv } from './testing/pipeline-env';
 import { useProcessorChildren } from './testing/processor-children';
 import { readCommitted } from './testing/read-topic';
 import { settledRun } from './testing/verify-pipeline';

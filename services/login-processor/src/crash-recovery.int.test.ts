@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
-import { TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { pipelineEnv, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { mixedLogins } from './testing/login-events';
 import { actualOutputs, actualSummaries, expectedOutputs, expectedSummaries, latestSummaryPerUser, rangePerUser, singleOutputs } from './testing/pipeline-oracle';
-import { pipelineEnv } from './testing/pipeline-env';
 import { useProcessorChildren } from './testing/processor-children';
 import { committedInput } from './testing/group-progress';
 import { settledRun } from './testing/verify-pipeline';

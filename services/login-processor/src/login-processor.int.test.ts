@@ -1,13 +1,12 @@
 import { loadPipelineConfig } from '@login-stream/config';
 import { createKafka } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
-import { TestKafka } from '@login-stream/kafka-testing';
+import { pipelineEnv, TestKafka } from '@login-stream/kafka-testing';
 import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { LoginProcessor } from './login-processor';
 import { loadProcessorConfig } from './processor-config';
 import { mixedLogins } from './testing/login-events';
 import { actualOutputs, actualSummaries, expectedOutputs, expectedSummaries, latestSummaryPerUser, rangePerUser, singleOutputs } from './testing/pipeline-oracle';
-import { pipelineEnv } from './testing/pipeline-env';
 import { settledRun } from './testing/verify-pipeline';
 
 const logger = createLogger({ service: 'login-processor-int-test', level: 'silent' });

@@ -1,9 +1,8 @@
 import { loadPipelineConfig } from '@login-stream/config';
-import { TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { pipelineEnv, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { decodeDeadLetterHeaders } from '@login-stream/schema';
 import type { Admin } from 'kafkajs';
 import { groupCaughtUp } from './testing/group-progress';
-import { pipelineEnv } from './testing/pipeline-env';
 import type { ProcessorChild } from './testing/processor-child';
 import { useProcessorChildren } from './testing/processor-children';
 import { readCommitted } from './testing/read-topic';

@@ -1,9 +1,8 @@
 import { loadPipelineConfig } from '@login-stream/config';
-import { TestKafka } from '@login-stream/kafka-testing';
+import { pipelineEnv, TestKafka } from '@login-stream/kafka-testing';
 import { DEFAULT_LOGIN_RULES } from '@login-stream/schema';
 import { mixedLogins } from './testing/login-events';
 import { actualOutputs, actualSummaries, expectedOutputs, expectedSummaries, latestSummaryPerUser, singleOutputs } from './testing/pipeline-oracle';
-import { pipelineEnv } from './testing/pipeline-env';
 import type { LogLine, ProcessorChild } from './testing/processor-child';
 import { useProcessorChildren } from './testing/processor-children';
 import { settledRun } from './testing/verify-pipeline';

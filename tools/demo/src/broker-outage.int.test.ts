@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readToEnd } from '@login-stream/kafka';
-import { buildPackage, ServiceChild, startLocalBroker, uniqueName, waitUntil } from '@login-stream/kafka-testing';
+import { buildPackage, pipelineEnv, ServiceChild, startLocalBroker, waitUntil } from '@login-stream/kafka-testing';
 import type { LocalBroker } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { decodeDeadLetterHeaders, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
@@ -18,23 +18,6 @@ const PRODUCER = path.join(REPO, 'services/producer/dist/main.js');
 const OUTAGE_MS = 125_000;
 const EVENTS = 30_000;
 const logger = createLogger({ service: 'broker-outage-test', level: 'silent' });
-
-function pipelineEnv(brokers: string, overrides: Record<string, string> = {}): Record<string, string> {
-  const name = (what: string) => uniqueName(`outage-${what}`);
-  return {
-    KAFKA_BROKERS: brokers,
-    TOPIC_USER_LOGIN: name('login'),
-    TOPIC_PROCESSED_LOGINS: name('processed'),
-    TOPIC_DEAD_LETTER: name('dlq'),
-    TOPIC_USER_SUMMARY: name('summary'),
-    TOPIC_PARTITIONS: '3',
-    CONSUMER_GROUP_ID: name('group'),
-    SESSION_TIMEOUT_MS: '6000',
-    STATS_INTERVAL_MS: '1000',
-    LOG_LEVEL: 'info',
-    ...overrides,
-  };
-}
 
 async function committedInput(admin: Admin, groupId: string, topic: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -82,7 +65,7 @@ describe('a broker outage', () => {
   };
 
   it(`when the broker is SIGKILLed mid-stream and back after ${OUTAGE_MS / 1000} s, then producer and processor carry on by themselves and every input offset is processed exactly once`, async () => {
-    const env = pipelineEnv(broker.bootstrapServers, { KAFKA_OUTAGE_TIMEOUT_MS: '180000' });
+    const env = pipelineEnv('outage', [broker.bootstrapServers], { TOPIC_PARTITIONS: '3', KAFKA_OUTAGE_TIMEOUT_MS: '180000' });
     const processor = start('processor', PROCESSOR, [], env, ['--max-semi-space-size=64']);
     await processor.waitForLog((l) => l.msg === 'login processor started', 'the processor to start', 60_000);
     const producer = start('producer', PRODUCER, ['generate', '--rate', '500', '--count', String(EVENTS), '--seed', '11'], env);
@@ -119,7 +102,7 @@ describe('a broker outage', () => {
   }, 420_000);
 
   it('when the broker stays away past KAFKA_OUTAGE_TIMEOUT_MS, then producer and processor exit non-zero with BROKER_UNREACHABLE', async () => {
-    const env = pipelineEnv(broker.bootstrapServers, { KAFKA_OUTAGE_TIMEOUT_MS: '5000' });
+    const env = pipelineEnv('outage', [broker.bootstrapServers], { TOPIC_PARTITIONS: '3', KAFKA_OUTAGE_TIMEOUT_MS: '5000' });
     const processor = start('processor', PROCESSOR, [], env);
     await processor.waitForLog((l) => l.msg === 'login processor started', 'the processor to start', 60_000);
     const producer = start('producer', PRODUCER, ['generate', '--rate', '200'], env);

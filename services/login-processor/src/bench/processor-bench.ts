@@ -1,11 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
-import { startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
+import { pipelineEnv, startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
 import { DEAD_LETTER_HEADERS, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import type { Admin, IHeaders, Producer } from 'kafkajs';
 import { committedByPartition, committedInput, groupCaughtUp, sumOf } from '../testing/group-progress';
 import { mixedLogins } from '../testing/login-events';
-import { pipelineEnv } from '../testing/pipeline-env';
 import { ProcessorChild } from '../testing/processor-child';
 import type { LogLine } from '../testing/processor-child';
 import { percentile } from './percentile';

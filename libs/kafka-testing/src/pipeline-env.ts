@@ -1,6 +1,6 @@
-import { uniqueName } from '@login-stream/kafka-testing';
+import { uniqueName } from './unique-name';
 
-/** Fresh topic and group names for one processor run, as the environment a child reads. */
+/** Fresh topic and group names for one pipeline run, as the environment its service children read. */
 export function pipelineEnv(prefix: string, brokers: readonly string[], overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
   const name = (what: string) => uniqueName(`${prefix}-${what}`);
   return {
