@@ -101,6 +101,18 @@ describe('replay against a real broker', () => {
     expect(bySeq(parsed(await topicHolds(topic, 50)))).toEqual(input);
   });
 
+  it('when the topic takes smaller record batches than a send would hold, then sends are cut to its max.message.bytes and everything arrives', async () => {
+    const input = logins(2_000);
+    const file = path.join(dir, 'small-batches.jsonl');
+    await writeFile(file, `${input.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const topic = testKafka.own(uniqueName('replay-small'));
+    const admin = await testKafka.admin();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '20000' }] }] });
+    const summary = await produce(await replayedMessages(file, []), { rate: Infinity, batchMessages: 2_000 }, produceContext(testKafka.brokers, topic, 1));
+    expect(summary).toMatchObject({ sent: 2_000, failed: 0, tooLarge: 0 });
+    expect(bySeq(parsed(await topicHolds(topic, 2_000)))).toEqual(input);
+  });
+
   it('when some lines are not JSON, then they are still sent, unkeyed and byte for byte, and counted as malformed', async () => {
     const input = logins(100);
     const broken = [Buffer.from('{"user_id": "user-1", "app_ver'), Buffer.from('not json at all'), Buffer.from([0xff, 0xfe, 0x00, 0x7b])];

@@ -76,7 +76,8 @@ export async function produce(
   }
   const sink = new BatchingSink(send, {
     batchMessages: settings.batchMessages,
-    batchBytes: BATCH_BYTES,
+    // A send must fit the topic's record batch limit too, when it is below the usual bound.
+    batchBytes: Math.min(BATCH_BYTES, maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES),
     maxPendingBatches: MAX_PENDING_BATCHES,
     lingerMs: LINGER_MS,
     outage: new OutageWindow({ limitMs: context.outageTimeoutMs, what: 'the producer' }),
