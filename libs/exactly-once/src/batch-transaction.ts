@@ -9,6 +9,8 @@ export interface BatchOffset {
   readonly partition: number;
   /** The offset after the batch's last record. */
   readonly next: string;
+  /** Committed with the offset; the group's offset metadata. */
+  readonly metadata?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function commitBatch(
       retryWhileConcurrent(() =>
         transaction.sendOffsets({
           consumerGroupId: offset.groupId,
-          topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }],
+          topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next, ...(offset.metadata !== undefined && { metadata: offset.metadata }) }] }],
         }),
       );
     // The records (AddPartitionsToTxn, Produce) and the offsets (AddOffsetsToTxn, TxnOffsetCommit)

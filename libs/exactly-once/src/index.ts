@@ -1,6 +1,6 @@
 export { ExactlyOnceStage } from './stage';
 export type { CommittedBatch, StageOptions } from './stage';
-export type { BatchContext, BatchHandler, OutputRecord, RecordOutcome, StageHandler } from './stage-handler';
+export type { BatchContext, BatchHandler, CommittedPosition, OutputRecord, RecordOutcome, StageHandler, TickContext, TickWork } from './stage-handler';
 export { buildRecordBatch, MAX_REQUEST_BYTES } from './record-batch';
 export type { OutputTopics, RecordBatch } from './record-batch';
 export { deadLetterRecord } from './dead-letter-record';

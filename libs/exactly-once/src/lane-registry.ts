@@ -4,14 +4,34 @@ import { fencePartition } from './fencing';
 import type { FencingOptions } from './fencing';
 import { readOutputTopics } from './output-topics';
 import type { OutputTopics } from './record-batch';
+import type { CommittedPosition } from './stage-handler';
 
 /** An input partition this instance owns: its transactional producer, its state, what it may write. */
 export interface Lane<S> {
+  readonly partition: number;
   readonly producer: Producer;
   readonly state: S;
   readonly outputs: OutputTopics;
   /** The group's committed offset read after fencing; the first batch must not start before it. */
   resumeFrom: string | undefined;
+  /** The offset the lane's transactions commit: after its last batch, else where the group stood. */
+  position: string;
+  /** The last fetch of the partition reached its end. */
+  caughtUp: boolean;
+  lastInputAtMs: number;
+  /** A tick of the lane is queued or running. */
+  ticking: boolean;
+  /** Runs `work` after whatever the lane is doing (a batch, a tick), so they never interleave. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+
+function serialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export interface LaneRegistryOptions<S> extends FencingOptions {
@@ -22,7 +42,8 @@ export interface LaneRegistryOptions<S> extends FencingOptions {
   readonly groupId: string;
   readonly outputTopics: readonly string[];
   readonly deadLetterTopic: string;
-  readonly restore: (partitions: readonly number[]) => Promise<S[]>;
+  readonly restore: (partitions: readonly number[], positions: readonly CommittedPosition[]) => Promise<S[]>;
+  readonly clock: () => number;
   /** Told at once when preparing lanes failed, before any batch asks for them (input may be idle). */
   readonly onPrepareFailed: (partitions: readonly number[], err: unknown) => void;
 }
@@ -35,6 +56,7 @@ export interface LaneRegistryOptions<S> extends FencingOptions {
  */
 export class LaneRegistry<S> {
   private readonly lanes = new Map<number, Promise<Lane<S>>>();
+  private readonly ready = new Map<number, Lane<S>>();
 
   constructor(private readonly options: LaneRegistryOptions<S>) {}
 
@@ -44,6 +66,15 @@ export class LaneRegistry<S> {
 
   partitions(): number[] {
     return [...this.lanes.keys()];
+  }
+
+  /** The lanes prepared and not dropped since. */
+  readyLanes(): Lane<S>[] {
+    return [...this.ready.values()];
+  }
+
+  readyLane(partition: number): Lane<S> | undefined {
+    return this.ready.get(partition);
   }
 
   /** The partition's lane, prepared now if it has none. Rejects when preparing it failed. */
@@ -56,7 +87,10 @@ export class LaneRegistry<S> {
     const opening = this.prepare(partitions);
     opening.catch((err: unknown) => this.options.onPrepareFailed(partitions, err));
     partitions.forEach((partition, i) => {
-      const lane = opening.then((lanes) => lanes[i]);
+      const lane = opening.then((lanes) => {
+        if (this.lanes.get(partition) === lane) this.ready.set(partition, lanes[i]);
+        return lanes[i];
+      });
       lane.catch(() => undefined); // awaited by the partition's next batch, which handles the failure
       this.lanes.set(partition, lane);
     });
@@ -67,12 +101,14 @@ export class LaneRegistry<S> {
     const lane = this.lanes.get(partition);
     if (lane === undefined) return;
     this.lanes.delete(partition);
+    this.ready.delete(partition);
     lane.then((l) => l.producer.disconnect()).catch(() => undefined);
   }
 
   async closeAll(): Promise<void> {
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
+    this.ready.clear();
     await Promise.allSettled(lanes.map(async (lane) => (await lane).producer.disconnect()));
   }
 
@@ -84,13 +120,35 @@ export class LaneRegistry<S> {
       const failed = fencing.find((r) => r.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [inputTopic] });
-      const committed = new Map((offsets?.partitions ?? []).map((o) => [o.partition, o.offset]));
+      const committed = new Map((offsets?.partitions ?? []).map((o) => [o.partition, o]));
+      const ends = new Map((await admin.fetchTopicOffsets(inputTopic)).map((o) => [o.partition, o]));
+      const positions = partitions.map((p): CommittedPosition => {
+        const c = committed.get(p);
+        const known = c !== undefined && BigInt(c.offset) >= 0n;
+        return { offset: known ? c.offset : undefined, metadata: known && c.metadata !== null && c.metadata !== '' ? c.metadata : undefined };
+      });
       const outputs = await readOutputTopics(admin, this.options.outputTopics, this.options.deadLetterTopic);
-      const states = await this.options.restore(partitions);
+      const states = await this.options.restore(partitions, positions);
       logger.info({ stage: name, partitions, maxBatchBytes: Object.fromEntries(outputs.maxBatchBytes) }, 'partitions ready');
+      const now = this.options.clock();
       return producers.map((producer, i) => {
-        const offset = committed.get(partitions[i]);
-        return { producer, state: states[i], outputs, resumeFrom: offset !== undefined && BigInt(offset) >= 0n ? offset : undefined };
+        const partition = partitions[i];
+        const { offset } = positions[i];
+        // With no committed offset the group starts at the earliest offset.
+        const position = offset ?? ends.get(partition)?.low ?? '0';
+        const high = ends.get(partition)?.high ?? '0';
+        return {
+          partition,
+          producer,
+          state: states[i],
+          outputs,
+          resumeFrom: offset,
+          position,
+          caughtUp: BigInt(high) <= BigInt(position),
+          lastInputAtMs: now,
+          ticking: false,
+          exclusive: serialQueue(),
+        };
       });
     } catch (err) {
       await Promise.allSettled(producers.map((p) => p.disconnect()));

@@ -63,24 +63,56 @@ function count<K>(counts: Map<K, number>, key: K): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/**
- * Runs an input batch through the handler a record at a time. Whatever is wrong with one
- * record stays with it: a rejection, a throw (PROCESSING_ERROR) or an output over its topic's
- * max.message.bytes (RECORD_TOO_LARGE) sends that record, and only it, to the DLQ (p mod the DLQ's
- * partitions, in input order), and the batch goes on. The records come back as produce requests
- * that no record batch of the broker's can exceed.
- */
-export function buildRecordBatch(handler: BatchHandler, messages: readonly KafkaMessage[], source: DeadLetterSource, topics: OutputTopics): RecordBatch {
+function limitsOf(topics: OutputTopics): { limitOf: (topic: string) => number; requests: Requests } {
   const limitOf = (topic: string): number => {
     const limit = topics.maxBatchBytes.get(topic);
     if (limit === undefined) throw new LoginStreamError('UNEXPECTED', `the stage has no max.message.bytes for ${topic}: not one of its output topics`);
     return limit;
   };
-  const deadLetterLimit = limitOf(topics.deadLetterTopic);
-  const deadLetterPartition = source.partition % topics.deadLetterPartitions;
   let requestBound = MAX_REQUEST_BYTES;
   for (const limit of topics.maxBatchBytes.values()) requestBound = Math.min(requestBound, limit - RECORD_BATCH_OVERHEAD_BYTES);
-  const requests = new Requests(requestBound);
+  return { limitOf, requests: new Requests(requestBound) };
+}
+
+/**
+ * Records a handler writes for a batch or a tick as a whole (not for one input record): nothing
+ * to dead-letter them with, so one over its topic's limit fails the work; handlers keep them
+ * well under it.
+ */
+function addOwnRecords(records: readonly OutputRecord[], limitOf: (topic: string) => number, requests: Requests, outputs: Map<string, number>): void {
+  for (const record of records) {
+    const bytes = recordBytes(record);
+    const limit = limitOf(record.topic);
+    if (RECORD_BATCH_OVERHEAD_BYTES + bytes > limit) {
+      throw new LoginStreamError('UNEXPECTED', `a ${record.topic} record takes ${RECORD_BATCH_OVERHEAD_BYTES + bytes} bytes, over that topic's max.message.bytes ${limit}`, {
+        details: { topic: record.topic, bytes: RECORD_BATCH_OVERHEAD_BYTES + bytes, limit },
+      });
+    }
+    requests.add(record.topic, record, bytes);
+    count(outputs, record.topic);
+  }
+}
+
+/** A tick's records as produce requests. */
+export function buildTickRequests(records: readonly OutputRecord[], topics: OutputTopics): RecordBatch {
+  const { limitOf, requests } = limitsOf(topics);
+  const outputs = new Map<string, number>();
+  addOwnRecords(records, limitOf, requests, outputs);
+  requests.flush();
+  return { requests: requests.requests, outputs, deadLetters: new Map() };
+}
+
+/**
+ * Runs an input batch through the handler a record at a time. Whatever is wrong with one
+ * record stays with it: a rejection, a throw (PROCESSING_ERROR) or an output over its topic's
+ * max.message.bytes (RECORD_TOO_LARGE) sends that record, and only it, to the DLQ (p mod the DLQ's
+ * partitions, in input order), and the batch goes on. The records come back as produce requests
+ * that no record batch of the broker's can exceed; the handler's `finish` records come last.
+ */
+export function buildRecordBatch(handler: BatchHandler, messages: readonly KafkaMessage[], source: DeadLetterSource, topics: OutputTopics): RecordBatch {
+  const { limitOf, requests } = limitsOf(topics);
+  const deadLetterLimit = limitOf(topics.deadLetterTopic);
+  const deadLetterPartition = source.partition % topics.deadLetterPartitions;
   const outputs = new Map<string, number>();
   const deadLetters = new Map<RejectionCode, number>();
   const sizes: number[] = [];
@@ -129,6 +161,7 @@ export function buildRecordBatch(handler: BatchHandler, messages: readonly Kafka
       count(outputs, records[i].topic);
     }
   }
+  addOwnRecords(handler.finish?.() ?? [], limitOf, requests, outputs);
   requests.flush();
   return { requests: requests.requests, outputs, deadLetters };
 }

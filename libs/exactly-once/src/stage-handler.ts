@@ -23,8 +23,41 @@ export interface BatchHandler {
    * dead-letters it as PROCESSING_ERROR and goes on with the next.
    */
   record(message: KafkaMessage): RecordOutcome;
+  /** What the batch as a whole writes, after its records' outputs, in the same transaction. */
+  finish?(): readonly OutputRecord[];
+  /**
+   * Stored with the batch's offset as the group's offset metadata (at most the broker's
+   * offset.metadata.max.bytes, 4096 by default), so it commits or not with the batch, and
+   * handed to `restore` by the partition's next owner.
+   */
+  checkpoint?(): string;
   /** The batch's transaction committed: apply its working state to the partition's. */
   committed(): void;
+}
+
+/** What a partition's lane knows between batches, for a tick. */
+export interface TickContext {
+  readonly partition: number;
+  readonly nowMs: number;
+  /** The last fetch reached the end of the partition (transaction markers included). */
+  readonly caughtUp: boolean;
+  /** When the partition last delivered records, or when this instance took it over. */
+  readonly lastInputAtMs: number;
+}
+
+/** What a tick writes: a transaction of its own that keeps the group offset where it is. */
+export interface TickWork {
+  readonly outputs: readonly OutputRecord[];
+  readonly checkpoint?: string;
+  committed(): void;
+}
+
+/** Where the group stands on a partition when it is taken over. */
+export interface CommittedPosition {
+  /** The committed offset; undefined when the group has none for the partition. */
+  readonly offset: string | undefined;
+  /** The checkpoint committed with it, if the handler wrote one. */
+  readonly metadata: string | undefined;
 }
 
 /** When the batch is handled; the same for every record of it. */
@@ -40,6 +73,12 @@ export interface StageHandler<S> {
    * Builds the state of partitions this instance just took over. Runs after their producers
    * fenced every former owner, so what is read reflects all committed work and nothing else.
    */
-  restore(partitions: readonly number[]): Promise<S[]>;
+  restore(partitions: readonly number[], positions: readonly CommittedPosition[]): Promise<S[]>;
   batch(state: S, context: BatchContext): BatchHandler;
+  /**
+   * Called every `tickIntervalMs` for each partition whose lane is ready, never during one of
+   * its batches: lets a handler write without input (close windows of an idle partition).
+   * Undefined: nothing to write. A throw is handled as a failed batch of the partition.
+   */
+  tick?(state: S, context: TickContext): TickWork | undefined;
 }

@@ -10,12 +10,12 @@ const logger = createLogger({ service: 'stage-test', level: 'silent' });
 
 type Listener = (event: { payload: Record<string, unknown> }) => void;
 
-function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error | undefined; failSend?: () => Error | undefined } = {}) {
+function fakeKafka(options: { committedOffset?: string; highWatermark?: string; failCommit?: () => Error | undefined; failSend?: () => Error | undefined } = {}) {
   const listeners = new Map<string, Listener[]>();
   const calls: string[] = [];
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   const consumer = {
-    events: { GROUP_JOIN: 'join', CRASH: 'crash' },
+    events: { GROUP_JOIN: 'join', CRASH: 'crash', END_BATCH_PROCESS: 'end-batch' },
     on: (event: string, fn: Listener) => void listeners.set(event, [...(listeners.get(event) ?? []), fn]),
     connect: async () => void calls.push('consumer.connect'),
     subscribe: async () => undefined,
@@ -42,7 +42,10 @@ function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error
             if (failure !== undefined) throw failure;
             calls.push(`producer ${id} send ${topicMessages.flatMap((t) => t.messages).length}`);
           },
-          sendOffsets: async ({ topics }: { topics: Array<{ partitions: Array<{ offset: string }> }> }) => void calls.push(`producer ${id} offsets ${topics[0]?.partitions[0]?.offset}`),
+          sendOffsets: async ({ topics }: { topics: Array<{ partitions: Array<{ offset: string; metadata?: string }> }> }) => {
+            const p = topics[0]?.partitions[0];
+            calls.push(`producer ${id} offsets ${p?.offset}${p?.metadata === undefined ? '' : ` ${p.metadata}`}`);
+          },
           commit: async () => {
             const failure = options.failCommit?.();
             if (failure !== undefined) throw failure;
@@ -59,6 +62,7 @@ function fakeKafka(options: { committedOffset?: string; failCommit?: () => Error
       resources: resources.map((r) => ({ resourceName: r.name, configEntries: [{ configName: 'max.message.bytes', configValue: '1048588' }] })),
     }),
     fetchTopicMetadata: async () => ({ topics: [{ name: 'dlq', partitions: [{ partitionId: 0 }] }] }),
+    fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: options.highWatermark ?? '0', offset: options.highWatermark ?? '0' }],
   } as unknown as Admin;
   const emit = (event: string, payload: Record<string, unknown>) => listeners.get(event)?.forEach((fn) => fn({ payload }));
   const batch = (firstOffset: number, values: string[]) => {
@@ -81,7 +85,7 @@ const echo: StageHandler<undefined> = {
   batch: () => ({ record: (m) => ({ outputs: [{ topic: 'out', key: null, value: m.value }] }), committed: () => undefined }),
 };
 
-function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides: { outageTimeoutMs?: number; clock?: () => number } = {}) {
+function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides: { outageTimeoutMs?: number; clock?: () => number; handler?: StageHandler<unknown>; tickIntervalMs?: number } = {}) {
   return new ExactlyOnceStage({
     name: 'test',
     kafka: fake.kafka,
@@ -99,7 +103,8 @@ function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides
     fetchMaxWaitMs: 100,
     fetchMinBytes: 1,
     outageTimeoutMs: overrides.outageTimeoutMs ?? 60_000,
-    handler: echo,
+    handler: overrides.handler ?? echo,
+    ...(overrides.tickIntervalMs !== undefined && { tickIntervalMs: overrides.tickIntervalMs }),
     onFatal: (err) => fatal.push(err),
     ...(overrides.clock !== undefined && { clock: overrides.clock }),
   });
@@ -215,5 +220,90 @@ describe('exactly-once stage branches', () => {
     await stageOn(fake, fatal).start();
     fake.emit('crash', { error: new TypeError('x is undefined'), restart: false });
     expect(fatal).toEqual([expect.any(TypeError)]);
+  });
+
+  describe('ticks', () => {
+    /** Counts its batches and ticks; a tick writes one record and checkpoints what it saw. */
+    function tickingHandler(seen: Array<{ caughtUp: boolean; lastInputAtMs: number }>, fail?: () => Error | undefined): StageHandler<unknown> {
+      let ticks = 0;
+      return {
+        restore: async (partitions) => partitions.map(() => undefined),
+        batch: () => ({ record: (m) => ({ outputs: [{ topic: 'out', key: null, value: m.value }] }), checkpoint: () => 'batch', committed: () => undefined }),
+        tick: (_state, context) => {
+          const failure = fail?.();
+          if (failure !== undefined) throw failure;
+          seen.push({ caughtUp: context.caughtUp, lastInputAtMs: context.lastInputAtMs });
+          return { outputs: [{ topic: 'out', key: null, value: Buffer.from('tick') }], checkpoint: `tick-${++ticks}`, committed: () => undefined };
+        },
+      };
+    }
+
+    it('when a lane ticks, then the tick writes in a transaction of its own that commits the offset of the last batch again, with the tick checkpoint as offset metadata', async () => {
+      jest.useFakeTimers();
+      try {
+        let now = 1_000;
+        const seen: Array<{ caughtUp: boolean; lastInputAtMs: number }> = [];
+        const fake = fakeKafka();
+        const fatal: unknown[] = [];
+        const stage = stageOn(fake, fatal, { handler: tickingHandler(seen), tickIntervalMs: 100, clock: () => now });
+        await stage.start();
+        fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+        now = 2_000;
+        await fake.batch(0, ['a', 'b']).run();
+        fake.emit('end-batch', { partition: 0, offsetLag: '0' });
+        await jest.advanceTimersByTimeAsync(100);
+
+        expect(fake.calls.filter((c) => c.includes('send') || c.includes('offsets') || c.includes('commit'))).toEqual([
+          'producer 1 send 2',
+          'producer 1 offsets 2 batch',
+          'producer 1 commit',
+          'producer 1 send 1',
+          'producer 1 offsets 2 tick-1',
+          'producer 1 commit',
+        ]);
+        expect(seen).toEqual([{ caughtUp: true, lastInputAtMs: 2_000 }]);
+        expect(fatal).toEqual([]);
+        await stage.stop();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('when a partition has no committed offset, then a tick commits its earliest offset; while a fetch has not reached the end, the lane is not caught up', async () => {
+      jest.useFakeTimers();
+      try {
+        const seen: Array<{ caughtUp: boolean; lastInputAtMs: number }> = [];
+        const fake = fakeKafka({ highWatermark: '7' });
+        const stage = stageOn(fake, [], { handler: tickingHandler(seen), tickIntervalMs: 100, clock: () => 5 });
+        await stage.start();
+        fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+        await jest.advanceTimersByTimeAsync(100);
+        expect(fake.calls).toContain('producer 1 offsets 0 tick-1');
+        expect(seen).toEqual([{ caughtUp: false, lastInputAtMs: 5 }]);
+        await stage.stop();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('when a tick fails transiently, then its lane is dropped and the next tick prepares it again on a newly fenced producer, with nothing fatal', async () => {
+      jest.useFakeTimers();
+      try {
+        let failures = 1;
+        const fake = fakeKafka();
+        const fatal: unknown[] = [];
+        const stage = stageOn(fake, fatal, { handler: tickingHandler([], () => (failures-- > 0 ? connectionLost() : undefined)), tickIntervalMs: 100 });
+        await stage.start();
+        fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+        await jest.advanceTimersByTimeAsync(100);
+        expect(fake.calls).toContain('producer 1 disconnect');
+        await jest.advanceTimersByTimeAsync(200);
+        expect(fake.calls.filter((c) => c.endsWith('commit'))).toEqual(['producer 2 commit']);
+        expect(fatal).toEqual([]);
+        await stage.stop();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 });

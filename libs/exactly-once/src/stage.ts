@@ -7,7 +7,8 @@ import { CompressionTypes } from 'kafkajs';
 import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
 import { commitBatch } from './batch-transaction';
 import { LaneRegistry } from './lane-registry';
-import { buildRecordBatch } from './record-batch';
+import type { Lane } from './lane-registry';
+import { buildRecordBatch, buildTickRequests } from './record-batch';
 import type { StageHandler } from './stage-handler';
 
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
@@ -65,6 +66,8 @@ export interface StageOptions<S> {
   /** How long the stage rides out a broker it cannot reach (restarting with backoff) before giving up. */
   readonly outageTimeoutMs: number;
   readonly handler: StageHandler<S>;
+  /** How often the handler's `tick` runs on each ready lane; ticks are off without it. */
+  readonly tickIntervalMs?: number;
   /** Called for failures that must end the process (bugs, misconfiguration, an outage past its limit). */
   readonly onFatal: (err: unknown) => void;
   readonly onCommitted?: (batch: CommittedBatch) => void;
@@ -91,6 +94,9 @@ export class ExactlyOnceStage<S> {
   private assigned = new Set<number>();
   private readonly outage: OutageWindow;
   private restartTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  /** Partitions whose lane a failed tick dropped: with no batch coming, the next tick prepares them again. */
+  private readonly reopen = new Set<number>();
   private stopping = false;
 
   constructor(private readonly options: StageOptions<S>) {
@@ -108,7 +114,8 @@ export class ExactlyOnceStage<S> {
     });
     this.lanes = new LaneRegistry({
       ...options,
-      restore: (partitions) => options.handler.restore(partitions),
+      clock: this.clock,
+      restore: (partitions, positions) => options.handler.restore(partitions, positions),
       // A fatal failure (an unreadable state record, a bad setting) is reported now; the rest is
       // retried by the partition's next batch, which finds the lane failed.
       onPrepareFailed: (partitions, err) => {
@@ -124,16 +131,27 @@ export class ExactlyOnceStage<S> {
     const { consumer, options } = this;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(payload.memberId, payload.memberAssignment));
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error));
+    // Emitted for batches of transaction markers too, which eachBatch never sees.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const lane = this.lanes.readyLane(payload.partition);
+      if (lane !== undefined) lane.caughtUp = payload.offsetLag === '0';
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: options.inputTopic, fromBeginning: true });
     await consumer.run(this.runConfig());
+    if (options.handler.tick !== undefined && options.tickIntervalMs !== undefined) {
+      this.tickTimer = setInterval(() => this.tickAll(), options.tickIntervalMs);
+    }
   }
 
   /** Finishes the batches in hand (their transactions included), leaves the group, closes producers. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.tickTimer);
     await this.consumer.disconnect();
+    // A tick in flight finishes its transaction before its producer closes.
+    await Promise.allSettled(this.lanes.readyLanes().map((lane) => lane.exclusive(async () => undefined)));
     await this.lanes.closeAll();
   }
 
@@ -186,6 +204,7 @@ export class ExactlyOnceStage<S> {
     // A partition held without interruption by this very member needs no new fencing or
     // restore; a new member id means we were out of the group and someone may have had it.
     const held = memberId === this.memberId ? this.assigned : new Set<number>();
+    this.reopen.clear();
     for (const partition of this.lanes.partitions()) {
       if (!held.has(partition) || !partitions.includes(partition)) this.lanes.drop(partition);
     }
@@ -204,7 +223,7 @@ export class ExactlyOnceStage<S> {
     const { batch } = payload;
     if (!payload.isRunning() || payload.isStale()) return;
     const { partition } = batch;
-    const { groupId, inputTopic, logger, name, handler } = this.options;
+    const { logger, name } = this.options;
     let lane;
     try {
       lane = await this.heartbeatUntil(this.lanes.get(partition), () => payload.heartbeat());
@@ -224,20 +243,76 @@ export class ExactlyOnceStage<S> {
     }
 
     const lastOffset = batch.lastOffset();
+    const failure = await lane.exclusive(() => this.commitInput(lane, payload));
+    if (failure !== undefined) return this.onFailure(partition, failure);
+    payload.resolveOffset(lastOffset);
+    await payload.heartbeat();
+  }
+
+  /** Handles a batch and commits it; the failure, if it failed. */
+  private async commitInput(lane: Lane<S>, { batch }: EachBatchPayload): Promise<unknown> {
+    const { partition } = batch;
+    const { groupId, inputTopic, logger, handler } = this.options;
     try {
-      const now = new Date(this.clock()).toISOString();
+      const nowMs = this.clock();
+      const now = new Date(nowMs).toISOString();
+      if (batch.messages.length > 0) lane.lastInputAtMs = nowMs;
       const work = handler.batch(lane.state, { partition, now });
       const built = buildRecordBatch(work, batch.messages, { topic: inputTopic, partition, failedAt: now }, lane.outputs);
-      const next = (BigInt(lastOffset) + 1n).toString();
-      await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next }, this.options.compression ?? CompressionTypes.None, logger);
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      const metadata = work.checkpoint?.();
+      await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next, ...(metadata !== undefined && { metadata }) }, this.options.compression ?? CompressionTypes.None, logger);
+      lane.position = next;
       work.committed();
       this.outage.recovered();
       this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
+      return undefined;
     } catch (err) {
-      return this.onFailure(partition, staleLimitsOr(err, partition));
+      return staleLimitsOr(err, partition);
     }
-    payload.resolveOffset(lastOffset);
-    await payload.heartbeat();
+  }
+
+  private tickAll(): void {
+    if (this.stopping) return;
+    for (const partition of this.reopen) {
+      this.reopen.delete(partition);
+      if (this.assigned.has(partition) && !this.paused.has(partition)) this.lanes.get(partition).catch(() => undefined);
+    }
+    for (const lane of this.lanes.readyLanes()) {
+      if (lane.ticking === true) continue;
+      lane.ticking = true;
+      void lane
+        .exclusive(() => this.tick(lane))
+        .then((failure) => {
+          lane.ticking = false;
+          if (failure === undefined || this.stopping || this.lanes.readyLane(lane.partition) !== lane) return;
+          try {
+            this.onFailure(lane.partition, failure);
+          } catch {
+            // Thrown for kafkajs' sake in a batch; here the lane is dropped and reopened by a tick.
+            this.reopen.add(lane.partition);
+          }
+        });
+    }
+  }
+
+  /** One tick of a lane: the handler's writes, in a transaction that commits the same offset. */
+  private async tick(lane: Lane<S>): Promise<unknown> {
+    const { groupId, inputTopic, logger, handler } = this.options;
+    if (this.stopping || this.lanes.readyLane(lane.partition) !== lane || handler.tick === undefined) return undefined;
+    const { partition } = lane;
+    try {
+      const work = handler.tick(lane.state, { partition, nowMs: this.clock(), caughtUp: lane.caughtUp, lastInputAtMs: lane.lastInputAtMs });
+      if (work === undefined) return undefined;
+      const built = buildTickRequests(work.outputs, lane.outputs);
+      const { checkpoint: metadata } = work;
+      await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next: lane.position, ...(metadata !== undefined && { metadata }) }, this.options.compression ?? CompressionTypes.None, logger);
+      work.committed();
+      this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
+      return undefined;
+    } catch (err) {
+      return staleLimitsOr(err, partition);
+    }
   }
 
   /**
