@@ -20,3 +20,4 @@ export { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER, parseLineage } from '
 export type { Lineage } from './processed-login-headers';
 export { windowInsightsKey, windowInsightsSchema } from './login-insights';
 export type { WindowInsights } from './login-insights';
+export { formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, parseLateWindows } from './login-insights-late';

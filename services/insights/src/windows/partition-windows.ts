@@ -9,96 +9,169 @@ export interface WindowingRules {
   readonly graceMs: number;
 }
 
-/** A window this partition has closed, with its partial aggregate. */
-export interface ClosedWindow {
+/** One window of one size. */
+export interface WindowRef {
   readonly size: WindowSize;
   readonly startMs: number;
+}
+
+/** A window this partition has closed, with its partial aggregate. */
+export interface ClosedWindow extends WindowRef {
   readonly partial: WindowPartial;
 }
 
-/** What one login did on its partition. */
-export interface LoginOutcome {
-  /** The windows it missed, already closed here: it is late for their sizes. */
-  readonly lateFor: ReadonlyArray<{ readonly size: WindowSize; readonly startMs: number }>;
-  /** The partition's stream time minus the login's event time (≥ 0 when behind). */
+/** Where one login goes, size by size. */
+export interface LoginPlacement {
+  /** Open here: the login counts in them. */
+  readonly counted: readonly WindowRef[];
+  /** Closed here by stream time: the login is late for their sizes. */
+  readonly late: readonly WindowRef[];
+  /**
+   * Released while this partition was idle, before its stream time reached them: the merge may
+   * or may not have emitted them yet, so the merge decides whether the login counts or is late.
+   */
+  readonly released: readonly WindowRef[];
+  /** The partition's stream time, this login included, minus the login's event time. */
   readonly behindMs: number;
-  /** Windows its arrival closed (stream time passed their end plus grace), oldest first. */
-  readonly closed: readonly ClosedWindow[];
 }
 
-interface SizeState {
-  readonly size: WindowSize;
-  readonly open: Map<number, WindowPartial>;
-  /** Windows closed while the partition was idle, before stream time reached them. */
-  readonly closedIdle: Set<number>;
+/** What a partition's windows need to be rebuilt: replaying its input over it gives the open windows. */
+export interface WindowsCheckpoint {
+  readonly streamTimeMs: number | null;
+  readonly releasedThroughMs: number | null;
 }
+
+interface OpenWindow {
+  readonly partial: WindowPartial;
+  /** Input offset of its first login: restore replays from the oldest open window's. */
+  readonly firstOffset: bigint;
+}
+
+const orNegInf = (ms: number | null) => (ms === null ? Number.NEGATIVE_INFINITY : ms);
+const orNull = (ms: number) => (Number.isFinite(ms) ? ms : null);
 
 /**
  * The windows of one input partition. Stream time is the highest event time seen, advanced
- * record by record in offset order; a window closes once stream time ≥ its end + grace, and a
- * login whose window has closed here is late for that size (it still counts in the windows of
- * other sizes that are open). An idle partition closes its open windows whose end + grace ≤ the
- * wall clock without moving its stream time, so a window it never opened is not made late by
- * waiting: lateness rests on the stream's own time.
+ * record by record in offset order; a window closes once stream time ≥ its end + grace. An idle
+ * partition releases the windows whose end + grace ≤ the wall clock (closing those it holds)
+ * without moving its stream time, so lateness stays judged by the stream's own time: a login
+ * for a released window it never reached is not late here, the merge decides (`released`).
+ *
+ * Both horizons only grow, so a window counts a login iff its end + grace is beyond both when
+ * the login arrives, and is open iff that still holds: that is what restore replays on.
  */
 export class PartitionWindows {
-  private streamTime = Number.NEGATIVE_INFINITY;
-  private readonly sizes: SizeState[];
+  private streamTime: number;
+  private releasedThrough: number;
+  private readonly open: Array<Map<number, OpenWindow>>;
+  private closed: ClosedWindow[] = [];
 
-  constructor(private readonly rules: WindowingRules) {
-    this.sizes = rules.sizes.map((size) => ({ size, open: new Map(), closedIdle: new Set() }));
+  constructor(
+    private readonly rules: WindowingRules,
+    from: WindowsCheckpoint = { streamTimeMs: null, releasedThroughMs: null },
+  ) {
+    this.streamTime = orNegInf(from.streamTimeMs);
+    this.releasedThrough = orNegInf(from.releasedThroughMs);
+    this.open = rules.sizes.map(() => new Map());
   }
 
   get streamTimeMs(): number {
     return this.streamTime;
   }
 
+  get releasedThroughMs(): number {
+    return this.releasedThrough;
+  }
+
   /** Open windows, of every size. */
   get openWindows(): number {
-    return this.sizes.reduce((n, s) => n + s.open.size, 0);
+    return this.open.reduce((n, windows) => n + windows.size, 0);
   }
 
-  add(login: WindowLogin, eventTimeMs: number): LoginOutcome {
-    const lateFor: Array<{ size: WindowSize; startMs: number }> = [];
-    for (const state of this.sizes) {
-      const startMs = windowStart(eventTimeMs, state.size);
-      if (this.isClosed(state, startMs)) {
-        lateFor.push({ size: state.size, startMs });
-        continue;
-      }
-      let partial = state.open.get(startMs);
-      if (partial === undefined) {
-        partial = emptyPartial();
-        state.open.set(startMs, partial);
-      }
-      addLogin(partial, login);
+  checkpoint(): WindowsCheckpoint {
+    return { streamTimeMs: orNull(this.streamTime), releasedThroughMs: orNull(this.releasedThrough) };
+  }
+
+  /** The input offset restore must replay from: the oldest open window's first login. */
+  firstOpenOffset(): bigint | undefined {
+    let first: bigint | undefined;
+    for (const windows of this.open) for (const w of windows.values()) if (first === undefined || w.firstOffset < first) first = w.firstOffset;
+    return first;
+  }
+
+  /**
+   * How far stream time has closed windows, one step per size: it changes exactly when stream
+   * time passes some window's end + grace, whether or not this partition held that window.
+   */
+  closingSteps(): string {
+    return this.rules.sizes.map((size) => Math.floor((this.streamTime - this.rules.graceMs) / size.ms)).join(',');
+  }
+
+  /** Where a login of this event time goes now; changes nothing. */
+  place(eventTimeMs: number): LoginPlacement {
+    const counted: WindowRef[] = [];
+    const late: WindowRef[] = [];
+    const released: WindowRef[] = [];
+    for (const size of this.rules.sizes) {
+      const startMs = windowStart(eventTimeMs, size);
+      const closesAt = startMs + size.ms + this.rules.graceMs;
+      const ref = { size, startMs };
+      if (closesAt <= this.streamTime) late.push(ref);
+      else if (closesAt <= this.releasedThrough) released.push(ref);
+      else counted.push(ref);
     }
-    const behindMs = Math.max(0, this.streamTime - eventTimeMs);
-    if (eventTimeMs > this.streamTime) this.streamTime = eventTimeMs;
-    return { lateFor, behindMs, closed: this.close(this.streamTime, true) };
+    return { counted, late, released, behindMs: Math.max(0, this.streamTime - eventTimeMs) };
   }
 
-  /** The partition is idle: closes its open windows whose end + grace ≤ the wall clock; stream time stays. */
-  closeIdle(wallClockMs: number): ClosedWindow[] {
-    return this.close(wallClockMs, false);
-  }
-
-  private isClosed(state: SizeState, startMs: number): boolean {
-    return startMs + state.size.ms + this.rules.graceMs <= this.streamTime || state.closedIdle.has(startMs);
-  }
-
-  private close(untilMs: number, byStreamTime: boolean): ClosedWindow[] {
-    const closed: ClosedWindow[] = [];
-    for (const state of this.sizes) {
-      for (const [startMs, partial] of state.open) {
-        if (startMs + state.size.ms + this.rules.graceMs > untilMs) continue;
-        state.open.delete(startMs);
-        if (!byStreamTime) state.closedIdle.add(startMs);
-        closed.push({ size: state.size, startMs, partial });
-      }
-      // Once stream time passes a window closed while idle, stream time alone keeps it closed.
-      for (const startMs of state.closedIdle) if (startMs + state.size.ms + this.rules.graceMs <= this.streamTime) state.closedIdle.delete(startMs);
+  /** Applies a placement: counts the login, advances stream time, closes what it passed. */
+  add(login: WindowLogin, eventTimeMs: number, offset: bigint, placement: LoginPlacement): void {
+    for (const ref of placement.counted) this.count(ref, login, offset);
+    if (eventTimeMs > this.streamTime) {
+      this.streamTime = eventTimeMs;
+      this.closeThrough(this.streamTime);
     }
-    return closed.sort((a, b) => a.startMs + a.size.ms - (b.startMs + b.size.ms) || a.size.ms - b.size.ms);
+  }
+
+  /** The partition is idle: releases every window whose end + grace ≤ the wall clock. Stream time stays. */
+  release(wallClockMs: number): void {
+    if (wallClockMs <= this.releasedThrough) return;
+    this.releasedThrough = wallClockMs;
+    this.closeThrough(wallClockMs);
+  }
+
+  /** Restore: a login the partition took before its checkpoint, counted again where its window is still open. */
+  replay(login: WindowLogin, eventTimeMs: number, offset: bigint): void {
+    const horizon = Math.max(this.streamTime, this.releasedThrough);
+    for (const size of this.rules.sizes) {
+      const startMs = windowStart(eventTimeMs, size);
+      if (startMs + size.ms + this.rules.graceMs > horizon) this.count({ size, startMs }, login, offset);
+    }
+  }
+
+  /** The windows closed since the last call, by end + grace, then size. */
+  takeClosed(): ClosedWindow[] {
+    const closed = this.closed.sort((a, b) => a.startMs + a.size.ms - (b.startMs + b.size.ms) || a.size.ms - b.size.ms);
+    this.closed = [];
+    return closed;
+  }
+
+  private count(ref: WindowRef, login: WindowLogin, offset: bigint): void {
+    const windows = this.open[this.rules.sizes.indexOf(ref.size)];
+    let window = windows.get(ref.startMs);
+    if (window === undefined) {
+      window = { partial: emptyPartial(), firstOffset: offset };
+      windows.set(ref.startMs, window);
+    }
+    addLogin(window.partial, login);
+  }
+
+  private closeThrough(untilMs: number): void {
+    this.rules.sizes.forEach((size, i) => {
+      for (const [startMs, window] of this.open[i]) {
+        if (startMs + size.ms + this.rules.graceMs > untilMs) continue;
+        this.open[i].delete(startMs);
+        this.closed.push({ size, startMs, partial: window.partial });
+      }
+    });
   }
 }
