@@ -21,6 +21,7 @@ describe('pipeline config', () => {
       deadLetter: 'user-login-dlq',
       userSummary: 'user-summary',
       loginInsights: 'login-insights',
+      loginInsightsLate: 'login-insights-late',
     });
     expect(config.topicPartitions).toBe(3);
     expect(config.outageTimeoutMs).toBe(300_000);

@@ -36,6 +36,8 @@ const pipelineEnv = {
   TOPIC_DEAD_LETTER: envTopic.default('user-login-dlq'),
   TOPIC_USER_SUMMARY: envTopic.default('user-summary'),
   TOPIC_LOGIN_INSIGHTS: envTopic.default('login-insights'),
+  /** Logins that came after their window closed, as they were processed, with the windows they missed. */
+  TOPIC_LOGIN_INSIGHTS_LATE: envTopic.default('login-insights-late'),
   /**
    * Every exactly-once transaction writes a commit marker to each output partition it touched,
    * so a stage's marker writes grow with partitions²; 3 suits one small broker. Size it to the
@@ -69,6 +71,7 @@ export interface TopicNames {
   readonly deadLetter: string;
   readonly userSummary: string;
   readonly loginInsights: string;
+  readonly loginInsightsLate: string;
 }
 
 export interface PipelineConfig {
@@ -129,6 +132,7 @@ export function loadPipelineConfig(env: Env = process.env): PipelineConfig {
       deadLetter: e.TOPIC_DEAD_LETTER,
       userSummary: e.TOPIC_USER_SUMMARY,
       loginInsights: e.TOPIC_LOGIN_INSIGHTS,
+      loginInsightsLate: e.TOPIC_LOGIN_INSIGHTS_LATE,
     },
     topicPartitions: e.TOPIC_PARTITIONS,
     topicReplicationFactor: e.TOPIC_REPLICATION_FACTOR,

@@ -43,6 +43,8 @@ export interface TickContext {
   readonly caughtUp: boolean;
   /** When the partition last delivered records, or when this instance took it over. */
   readonly lastInputAtMs: number;
+  /** The offset the tick's transaction commits (again). */
+  readonly position: string;
 }
 
 /** What a tick writes: a transaction of its own that keeps the group offset where it is. */

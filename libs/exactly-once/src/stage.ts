@@ -302,7 +302,7 @@ export class ExactlyOnceStage<S> {
     if (this.stopping || this.lanes.readyLane(lane.partition) !== lane || handler.tick === undefined) return undefined;
     const { partition } = lane;
     try {
-      const work = handler.tick(lane.state, { partition, nowMs: this.clock(), caughtUp: lane.caughtUp, lastInputAtMs: lane.lastInputAtMs });
+      const work = handler.tick(lane.state, { partition, nowMs: this.clock(), caughtUp: lane.caughtUp, lastInputAtMs: lane.lastInputAtMs, position: lane.position });
       if (work === undefined) return undefined;
       const built = buildTickRequests(work.outputs, lane.outputs);
       const { checkpoint: metadata } = work;

@@ -14,5 +14,6 @@ export function pipelineTopicSpecs(config: Pick<PipelineConfig, 'topics' | 'topi
     { name: config.topics.deadLetter, ...base },
     { name: config.topics.userSummary, ...base, configs: { 'cleanup.policy': 'compact' } },
     { name: config.topics.loginInsights, ...base },
+    { name: config.topics.loginInsightsLate, ...base },
   ];
 }

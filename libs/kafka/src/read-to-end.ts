@@ -7,6 +7,10 @@ export interface ReadToEndOptions {
   readonly topic: string;
   /** Only these partitions; every partition when omitted. */
   readonly partitions?: readonly number[];
+  /** Where to start in a partition (its earliest offset when omitted). */
+  readonly from?: ReadonlyMap<number, string>;
+  /** Where to stop in a partition, exclusive (its end as of the call when omitted). */
+  readonly until?: ReadonlyMap<number, string>;
   /** Defaults to false: read_committed, so the end is the last stable offset. */
   readonly readUncommitted?: boolean;
   /** Prefix of the throwaway consumer group. */
@@ -18,18 +22,26 @@ export interface ReadToEndOptions {
 }
 
 /**
- * Reads partitions of a topic from the beginning up to their end as of the call, with a
- * throwaway group that commits nothing. kafkajs has no manual assignment, so the end of each
+ * Reads partitions of a topic from the beginning (or `from`) up to their end as of the call
+ * (or `until`), each message once and in order, with a throwaway group that commits nothing. kafkajs has no manual assignment, so the end of each
  * partition is detected from END_BATCH_PROCESS, which it emits even for batches that held
  * only transaction markers (the last offsets of a transactional topic).
  */
 export async function readToEnd(kafka: Kafka, admin: Admin, options: ReadToEndOptions): Promise<void> {
   const { topic, logger, timeoutMs } = options;
   const wanted = options.partitions === undefined ? undefined : new Set(options.partitions);
-  // Last offset to reach per partition; empty partitions are done already.
+  // Last offset to reach per partition; empty ranges are done already.
   const remaining = new Map<number, bigint>();
+  // The next offset to hand over per partition: a batch fetched before the seek, or again after it, is cut to what is new.
+  const next = new Map<number, bigint>();
+  const end = new Map<number, bigint>();
   for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
-    if ((wanted === undefined || wanted.has(partition)) && BigInt(high) > BigInt(low)) remaining.set(partition, BigInt(high) - 1n);
+    if (wanted !== undefined && !wanted.has(partition)) continue;
+    const start = BigInt(options.from?.get(partition) ?? low);
+    const stop = BigInt(options.until?.get(partition) ?? high);
+    next.set(partition, start);
+    end.set(partition, stop);
+    if (stop > start) remaining.set(partition, stop - 1n);
   }
   if (remaining.size === 0) return;
 
@@ -67,15 +79,21 @@ export async function readToEnd(kafka: Kafka, admin: Admin, options: ReadToEndOp
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        if (wanted !== undefined && !wanted.has(batch.partition)) return;
+        const from = next.get(batch.partition);
+        const stop = end.get(batch.partition);
+        if (from === undefined || stop === undefined) return;
+        const messages = batch.messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < stop);
+        if (messages.length === 0) return;
+        next.set(batch.partition, BigInt(messages[messages.length - 1].offset) + 1n);
         // Thrown into kafkajs, the error would only make it fetch the batch again.
         try {
-          options.onBatch(batch.partition, batch.messages);
+          options.onBatch(batch.partition, messages);
         } catch (err) {
           failBatch(err);
         }
       },
     });
+    for (const [partition, start] of next) if (options.from?.has(partition) === true) consumer.seek({ topic, partition, offset: start.toString() });
     await done;
   } finally {
     clearTimeout(timer);

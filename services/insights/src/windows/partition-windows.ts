@@ -72,7 +72,7 @@ export class PartitionWindows {
   ) {
     this.streamTime = orNegInf(from.streamTimeMs);
     this.releasedThrough = orNegInf(from.releasedThroughMs);
-    this.open = rules.sizes.map(() => new Map());
+    this.open = rules.sizes.map(() => new Map<number, OpenWindow>());
   }
 
   get streamTimeMs(): number {
@@ -105,6 +105,14 @@ export class PartitionWindows {
    */
   closingSteps(): string {
     return this.rules.sizes.map((size) => Math.floor((this.streamTime - this.rules.graceMs) / size.ms)).join(',');
+  }
+
+  /** Whether releasing through `wallClockMs` would close a window this partition holds. */
+  hasWindowsClosingBy(wallClockMs: number): boolean {
+    return this.rules.sizes.some((size, i) => {
+      for (const startMs of this.open[i].keys()) if (startMs + size.ms + this.rules.graceMs <= wallClockMs) return true;
+      return false;
+    });
   }
 
   /** Where a login of this event time goes now; changes nothing. */

@@ -1,12 +1,23 @@
 import { seededRandom } from '@login-stream/kafka-testing';
 import { windowInsightsSchema } from '@login-stream/schema';
-import { addLogin, emptyPartial, mergeInto, windowInsights } from './window-aggregate';
+import type { KafkaMessage } from 'kafkajs';
+import { partialRecords, readInternalRecord } from '../merge/internal-records';
+import { addLogin, emptyPartial, windowInsights } from './window-aggregate';
 import type { WindowLogin, WindowPartial } from './window-aggregate';
 
 const MINUTE = { label: '1m', ms: 60_000 };
 const START = Date.parse('2016-07-11T14:39:00Z');
 const EMITTED = Date.parse('2026-12-01T10:00:05.123Z');
 const SEED = 20161207;
+
+/** Merges partials into one the way the merge does: each partition's partial through the partials topic's records. */
+function mergeInto(into: WindowPartial, from: WindowPartial): void {
+  for (const record of partialRecords('partials', 0, { size: MINUTE, startMs: START }, from)) {
+    const read = readInternalRecord({ ...record, key: Buffer.from(String(record.key)), value: Buffer.from(String(record.value)), offset: '0', timestamp: '0', attributes: 0 } as KafkaMessage);
+    if (read.kind !== 'partial') throw new Error(`not a partial: ${JSON.stringify(read)}`);
+    read.merge(into);
+  }
+}
 
 function partialOf(logins: readonly WindowLogin[]): WindowPartial {
   const partial = emptyPartial();

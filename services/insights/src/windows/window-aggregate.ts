@@ -48,24 +48,6 @@ export function addLogin(partial: WindowPartial, login: WindowLogin): void {
   }
 }
 
-/**
- * Adds `from` into `into`. Counts add; sets are united. The partials of different input
- * partitions hold different users (processed-logins is keyed by user_id), so a user's IPs come
- * from one side only, but an IP may be any user's: IPs are united, never added.
- */
-export function mergeInto(into: WindowPartial, from: WindowPartial): void {
-  into.logins += from.logins;
-  for (const user of from.users) into.users.add(user);
-  for (const [type, n] of from.deviceTypes) add(into.deviceTypes, type, n);
-  for (const [locale, n] of from.locales) add(into.locales, locale, n);
-  for (const ip of from.ips) into.ips.add(ip);
-  for (const [user, ips] of from.ipsByUser) {
-    const mine = into.ipsByUser.get(user);
-    if (mine === undefined) into.ipsByUser.set(user, new Set(ips));
-    else for (const ip of ips) mine.add(ip);
-  }
-}
-
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every locale tied at the extreme count, sorted; null when the window has none. */

@@ -1,0 +1,67 @@
+import { envInt, envList, envTopic, parseEnv } from '@login-stream/config';
+import type { Env } from '@login-stream/config';
+import { z } from 'zod';
+import { parseWindowSize } from './windows/window-size';
+import type { WindowSize } from './windows/window-size';
+
+const windowSizes = envList.transform((labels, ctx) => {
+  const sizes: WindowSize[] = [];
+  for (const label of labels) {
+    const size = parseWindowSize(label);
+    if (size === undefined) ctx.addIssue({ code: 'custom', message: `"${label}" is not a window size: expected <n>s, <n>m or <n>h` });
+    else if (sizes.some((s) => s.ms === size.ms)) ctx.addIssue({ code: 'custom', message: `window size ${label} is listed twice` });
+    else sizes.push(size);
+  }
+  return sizes;
+});
+
+const insightsEnv = {
+  /** Tumbling event-time windows, UTC-aligned: `<n>s`, `<n>m` or `<n>h`, comma-separated. */
+  INSIGHTS_WINDOWS: z.string().default('1m,1h').pipe(windowSizes),
+  /** A window closes on a partition once its stream time reaches the window's end plus this. */
+  INSIGHTS_GRACE_MS: envInt(0, 24 * 3_600_000).default(5_000),
+  /** A caught-up partition that received nothing for this long is idle and releases due windows. */
+  INSIGHTS_IDLE_MS: envInt(100, 24 * 3_600_000).default(10_000),
+  INSIGHTS_GROUP_ID: z.string().trim().min(1).default('login-insights'),
+  /** The internal topic of partials and progress marks; defaults to `<INSIGHTS_GROUP_ID>-partials`. */
+  INSIGHTS_PARTIALS_TOPIC: envTopic.optional(),
+  STATS_INTERVAL_MS: envInt(100).default(10_000),
+  SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000),
+  TRANSACTION_TIMEOUT_MS: envInt(1_000, 900_000).default(60_000),
+  FETCH_MAX_BYTES_PER_PARTITION: envInt(1_024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+  STATE_RESTORE_TIMEOUT_MS: envInt(1_000).default(120_000),
+};
+
+export interface InsightsConfig {
+  readonly sizes: readonly WindowSize[];
+  readonly graceMs: number;
+  readonly idleMs: number;
+  /** Group of the windowing stage (processed-logins → partials, late). */
+  readonly groupId: string;
+  /** Group of the merge stage (partials → login-insights, late). */
+  readonly mergeGroupId: string;
+  readonly partialsTopic: string;
+  readonly statsIntervalMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly transactionTimeoutMs: number;
+  readonly maxBytesPerPartition: number;
+  readonly stateRestoreTimeoutMs: number;
+}
+
+/** The insights service's own settings; the shared ones (brokers, topics) come from loadPipelineConfig. */
+export function loadInsightsConfig(env: Env = process.env): InsightsConfig {
+  const e = parseEnv(insightsEnv, env);
+  return Object.freeze({
+    sizes: e.INSIGHTS_WINDOWS,
+    graceMs: e.INSIGHTS_GRACE_MS,
+    idleMs: e.INSIGHTS_IDLE_MS,
+    groupId: e.INSIGHTS_GROUP_ID,
+    mergeGroupId: `${e.INSIGHTS_GROUP_ID}-merge`,
+    partialsTopic: e.INSIGHTS_PARTIALS_TOPIC ?? `${e.INSIGHTS_GROUP_ID}-partials`,
+    statsIntervalMs: e.STATS_INTERVAL_MS,
+    sessionTimeoutMs: e.SESSION_TIMEOUT_MS,
+    transactionTimeoutMs: e.TRANSACTION_TIMEOUT_MS,
+    maxBytesPerPartition: e.FETCH_MAX_BYTES_PER_PARTITION,
+    stateRestoreTimeoutMs: e.STATE_RESTORE_TIMEOUT_MS,
+  });
+}

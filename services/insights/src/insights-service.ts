@@ -1,0 +1,159 @@
+import type { PipelineConfig } from '@login-stream/config';
+import { ExactlyOnceStage } from '@login-stream/exactly-once';
+import type { CommittedBatch } from '@login-stream/exactly-once';
+import { LoginStreamError } from '@login-stream/errors';
+import { compressionType, ensureTopics, pipelineTopicSpecs, readMaxMessageBytes, readToEnd } from '@login-stream/kafka';
+import type { Logger } from '@login-stream/logger';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import type { InsightsConfig } from './insights-config';
+import type { MergedWindows } from './merge/merged-windows';
+import { createMergeHandler } from './stages/merge-stage';
+import { createWindowingHandler } from './stages/windowing-stage';
+import type { WindowingLane } from './stages/windowing-stage';
+import { InsightsStats, logStatsPeriodically } from './stats';
+
+/** The merge checkpoint holds a mark per input partition within offset.metadata.max.bytes (4096 by default). */
+const MAX_INPUT_PARTITIONS = 64;
+/** Room for the headers a straggler or late record adds to a processed login. */
+const HEADER_ROOM_BYTES = 64 * 1024;
+
+export interface InsightsServiceOptions {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly pipeline: Pick<PipelineConfig, 'topics' | 'topicPartitions' | 'topicReplicationFactor' | 'outageTimeoutMs' | 'compression'>;
+  readonly config: InsightsConfig;
+  readonly onFatal: (err: unknown) => void;
+  readonly clock?: () => number;
+}
+
+/**
+ * The insights service: two exactly-once stages in one process.
+ *   windowing: processed-logins → partials (internal, 1 partition) | login-insights-late
+ *   merge:     partials → login-insights | login-insights-late
+ * Any number of instances share the windowing partitions; the merge runs on whichever holds the
+ * partials partition, so results do not depend on how many run.
+ */
+export class InsightsService {
+  readonly stats = new InsightsStats();
+  private readonly admin: Admin;
+  private stages: { windowing: ExactlyOnceStage<WindowingLane>; merge: ExactlyOnceStage<MergedWindows> } | undefined;
+  private stopStats: (() => void) | undefined;
+
+  constructor(private readonly options: InsightsServiceOptions) {
+    this.admin = options.kafka.admin();
+  }
+
+  async start(): Promise<void> {
+    const { kafka, logger, pipeline, config, onFatal, clock } = this.options;
+    const { topics } = pipeline;
+    await this.admin.connect();
+    const shared = pipelineTopicSpecs(pipeline).filter((spec) => [topics.processedLogins, topics.deadLetter, topics.loginInsights].includes(spec.name));
+    await ensureTopics(this.admin, shared, { logger });
+    // Late and straggler records carry a processed login whole: their topics take what processed-logins takes.
+    const inputLimit = (await readMaxMessageBytes(this.admin, [topics.processedLogins])).get(topics.processedLogins) ?? 1_048_588;
+    const roomy = { 'max.message.bytes': String(inputLimit + HEADER_ROOM_BYTES) };
+    const base = { replicationFactor: pipeline.topicReplicationFactor };
+    await ensureTopics(
+      this.admin,
+      [
+        { name: topics.loginInsightsLate, partitions: pipeline.topicPartitions, ...base, configs: roomy },
+        { name: config.partialsTopic, partitions: 1, ...base, configs: roomy },
+      ],
+      { logger },
+    );
+    const { topics: meta } = await this.admin.fetchTopicMetadata({ topics: [topics.processedLogins, config.partialsTopic] });
+    const inputPartitions = meta.find((t) => t.name === topics.processedLogins)?.partitions.length ?? 0;
+    const partialsPartitions = meta.find((t) => t.name === config.partialsTopic)?.partitions.length ?? 0;
+    if (inputPartitions > MAX_INPUT_PARTITIONS || partialsPartitions !== 1) {
+      throw new LoginStreamError(
+        'TOPIC_SETUP_FAILED',
+        `insights needs ${topics.processedLogins} with at most ${MAX_INPUT_PARTITIONS} partitions (it has ${inputPartitions}) and ${config.partialsTopic} with exactly 1 (it has ${partialsPartitions})`,
+      );
+    }
+
+    const read = (topic: string, partition: number, from: string, until: string, onMessage: (m: KafkaMessage) => void) =>
+      readToEnd(kafka, this.admin, {
+        topic,
+        partitions: [partition],
+        from: new Map([[partition, from]]),
+        until: new Map([[partition, until]]),
+        groupIdPrefix: `${config.groupId}-restore`,
+        timeoutMs: config.stateRestoreTimeoutMs,
+        logger,
+        onBatch: (_, messages) => messages.forEach(onMessage),
+      });
+
+    const common = {
+      kafka,
+      admin: this.admin,
+      logger,
+      deadLetterTopic: topics.deadLetter,
+      transactionalIdPrefix: config.groupId,
+      transactionTimeoutMs: config.transactionTimeoutMs,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      outageTimeoutMs: pipeline.outageTimeoutMs,
+      compression: compressionType(pipeline.compression),
+      onFatal,
+      onCommitted: (batch: CommittedBatch) => {
+        for (const n of batch.deadLetters.values()) this.stats.deadLettered += n;
+      },
+      ...(clock !== undefined && { clock }),
+    };
+    const windowing = new ExactlyOnceStage({
+      ...common,
+      name: 'windowing',
+      groupId: config.groupId,
+      // Each fetch costs a transaction: wait a little for larger batches.
+      fetchMaxWaitMs: 250,
+      fetchMinBytes: 1024 * 1024,
+      inputTopic: topics.processedLogins,
+      inputPartitions,
+      outputTopics: [config.partialsTopic, topics.loginInsightsLate],
+      tickIntervalMs: Math.min(1_000, Math.max(50, Math.floor(config.idleMs / 4))),
+      handler: createWindowingHandler({
+        topics: { input: topics.processedLogins, partials: config.partialsTopic, late: topics.loginInsightsLate },
+        settings: {
+          rules: { sizes: config.sizes, graceMs: config.graceMs },
+          idleMs: config.idleMs,
+          idleMarkIntervalMs: Math.min(5_000, Math.max(500, Math.floor(config.idleMs / 2))),
+        },
+        readInput: (partition, from, until, onMessage) => read(topics.processedLogins, partition, from, until, onMessage),
+        stats: this.stats,
+        logger: logger.child({ stage: 'windowing' }),
+      }),
+    });
+    const merge = new ExactlyOnceStage({
+      ...common,
+      name: 'merge',
+      groupId: config.mergeGroupId,
+      fetchMaxWaitMs: 100,
+      fetchMinBytes: 1,
+      inputTopic: config.partialsTopic,
+      inputPartitions: 1,
+      outputTopics: [topics.loginInsights, topics.loginInsightsLate],
+      handler: createMergeHandler({
+        topics: { partials: config.partialsTopic, results: topics.loginInsights, late: topics.loginInsightsLate },
+        sizes: config.sizes,
+        rules: { graceMs: config.graceMs, idleMs: config.idleMs, sources: inputPartitions },
+        readPartials: (from, until, onMessage) => read(config.partialsTopic, 0, from, until, onMessage),
+        stats: this.stats,
+        logger: logger.child({ stage: 'merge' }),
+        ...(clock !== undefined && { clock }),
+      }),
+    });
+    this.stages = { windowing, merge };
+    this.stopStats = logStatsPeriodically(this.stats, logger, config.statsIntervalMs);
+    await Promise.all([windowing.start(), merge.start()]);
+  }
+
+  /** Finishes the batches in hand and their transactions, then disconnects everything. */
+  async stop(): Promise<void> {
+    const stages = this.stages;
+    this.stages = undefined;
+    if (stages !== undefined) await Promise.all([stages.windowing.stop(), stages.merge.stop()]);
+    this.stopStats?.();
+    this.stopStats = undefined;
+    await this.admin.disconnect();
+  }
+}

@@ -1,0 +1,159 @@
+import { formatIsoUtc, formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER, parseLateWindows, windowInsightsKey } from '@login-stream/schema';
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { WindowRef } from '../windows/partition-windows';
+import type { WindowPartial } from '../windows/window-aggregate';
+import type { WindowSize } from '../windows/window-size';
+import type { SourceMark } from './source-mark';
+
+/**
+ * The records of the internal partials topic, which the windowing lanes write and the merge
+ * reads: a partial (chunk) of a window one partition closed, a straggler (a login for a window
+ * its partition had released while idle), or a mark of the partition's progress. One topic with
+ * one partition, so the merge sees each partition's records in the order they were written.
+ */
+export const KIND_HEADER = 'insights.kind';
+const SOURCE_HEADER = 'insights.source';
+const RELEASED_HEADER = 'insights.released';
+
+/** A partial chunk stays well under any sane max.message.bytes. */
+export const MAX_CHUNK_BYTES = 256 * 1024;
+
+export type InternalRecord =
+  | { readonly kind: 'partial'; readonly source: number; readonly window: string; readonly merge: (into: WindowPartial) => void }
+  | { readonly kind: 'straggler'; readonly source: number; readonly released: readonly string[]; readonly late: readonly string[]; readonly behindMs: string }
+  | { readonly kind: 'mark'; readonly source: number; readonly mark: SourceMark }
+  | { readonly kind: 'unreadable'; readonly why: string };
+
+export function windowKey(ref: WindowRef): string {
+  return windowInsightsKey(ref.size.label, formatIsoUtc(ref.startMs));
+}
+
+/** The window a key names, if its size is one of `sizes`. */
+export function windowOfKey(key: string, sizes: readonly WindowSize[]): WindowRef | undefined {
+  const colon = key.indexOf(':');
+  const size = sizes.find((s) => s.label === key.slice(0, colon));
+  const startMs = Date.parse(key.slice(colon + 1));
+  return size === undefined || Number.isNaN(startMs) ? undefined : { size, startMs };
+}
+
+interface PartialChunk {
+  readonly logins: number;
+  readonly device_types: Record<string, number>;
+  readonly locales: Record<string, number>;
+  /** Each user with its distinct IPs: `[user_id, ip…]`. */
+  readonly users: ReadonlyArray<readonly string[]>;
+}
+
+/** A closed window's partial as records of at most ~MAX_CHUNK_BYTES; counts ride on the first. */
+export function partialRecords(topic: string, source: number, ref: WindowRef, partial: WindowPartial): Message[] {
+  const key = windowKey(ref);
+  const headers = { [KIND_HEADER]: 'partial', [SOURCE_HEADER]: String(source) };
+  const records: Message[] = [];
+  let users: string[][] = [];
+  let bytes = 0;
+  const flush = () => {
+    const first = records.length === 0;
+    const chunk: PartialChunk = {
+      logins: first ? partial.logins : 0,
+      device_types: first ? Object.fromEntries(partial.deviceTypes) : {},
+      locales: first ? Object.fromEntries(partial.locales) : {},
+      users,
+    };
+    records.push({ topic, key, value: JSON.stringify(chunk), headers, partition: 0 } as Message);
+    users = [];
+    bytes = 0;
+  };
+  for (const user of partial.users) {
+    const entry = [user, ...(partial.ipsByUser.get(user) ?? [])];
+    const entryBytes = entry.reduce((n, s) => n + Buffer.byteLength(s) + 3, 2);
+    if (bytes > 0 && bytes + entryBytes > MAX_CHUNK_BYTES) flush();
+    users.push(entry);
+    bytes += entryBytes;
+  }
+  flush();
+  return records;
+}
+
+function mergeChunk(chunk: PartialChunk): (into: WindowPartial) => void {
+  return (into) => {
+    into.logins += chunk.logins;
+    for (const [type, n] of Object.entries(chunk.device_types)) into.deviceTypes.set(type, (into.deviceTypes.get(type) ?? 0) + n);
+    for (const [locale, n] of Object.entries(chunk.locales)) into.locales.set(locale, (into.locales.get(locale) ?? 0) + n);
+    for (const [user, ...ips] of chunk.users) {
+      into.users.add(user);
+      if (ips.length === 0) continue;
+      let mine = into.ipsByUser.get(user);
+      if (mine === undefined) into.ipsByUser.set(user, (mine = new Set()));
+      for (const ip of ips) {
+        mine.add(ip);
+        into.ips.add(ip);
+      }
+    }
+  };
+}
+
+export function markRecord(topic: string, source: number, mark: SourceMark): Message {
+  return {
+    topic,
+    key: `mark:${source}`,
+    value: JSON.stringify({ stream_time_ms: mark.streamTimeMs, released_through_ms: mark.releasedThroughMs, idle: mark.idle, at_ms: mark.atMs }),
+    headers: { [KIND_HEADER]: 'mark', [SOURCE_HEADER]: String(source) },
+    partition: 0,
+  } as Message;
+}
+
+/** A login for windows its partition released: its processed bytes, for the merge to count or send on as late. */
+export function stragglerRecord(topic: string, source: number, login: KafkaMessage, released: readonly WindowRef[], late: readonly WindowRef[], behindMs: number): Message {
+  const headers: IHeaders = {
+    ...login.headers,
+    [KIND_HEADER]: 'straggler',
+    [SOURCE_HEADER]: String(source),
+    [RELEASED_HEADER]: formatLateWindows(released.map(windowKey)),
+    [LATE_WINDOWS_HEADER]: formatLateWindows(late.map(windowKey)),
+    [LATE_BEHIND_HEADER]: String(behindMs),
+  };
+  return { topic, key: login.key, value: login.value, headers, partition: 0 } as Message;
+}
+
+/** The late record of a processed login: its bytes and key unchanged, the windows it missed, how far behind. */
+export function lateRecord(topic: string, login: Pick<KafkaMessage, 'key' | 'value' | 'headers'>, missed: readonly string[], behindMs: string): Message {
+  const headers: IHeaders = { [LATE_WINDOWS_HEADER]: formatLateWindows(missed), [LATE_BEHIND_HEADER]: behindMs };
+  const source = login.headers?.[LINEAGE_HEADER];
+  if (source !== undefined) headers[LINEAGE_HEADER] = source;
+  return { topic, key: login.key, value: login.value, headers } as Message;
+}
+
+const text = (headers: IHeaders | undefined, name: string): string | undefined => {
+  const value = headers?.[name];
+  return value === undefined ? undefined : (Array.isArray(value) ? value[0] : value)?.toString();
+};
+
+const nullableMs = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/** Reads a record of the partials topic. */
+export function readInternalRecord(message: KafkaMessage): InternalRecord {
+  const kind = text(message.headers, KIND_HEADER);
+  const source = Number(text(message.headers, SOURCE_HEADER));
+  if (!Number.isSafeInteger(source) || source < 0) return { kind: 'unreadable', why: `no ${SOURCE_HEADER} header` };
+  try {
+    if (kind === 'straggler') {
+      return {
+        kind,
+        source,
+        released: parseLateWindows(text(message.headers, RELEASED_HEADER) ?? ''),
+        late: parseLateWindows(text(message.headers, LATE_WINDOWS_HEADER) ?? ''),
+        behindMs: text(message.headers, LATE_BEHIND_HEADER) ?? '0',
+      };
+    }
+    const value = JSON.parse(message.value?.toString() ?? '') as Record<string, unknown>;
+    if (kind === 'partial' && message.key !== null && typeof value.logins === 'number' && Array.isArray(value.users)) {
+      return { kind, source, window: message.key.toString(), merge: mergeChunk(value as unknown as PartialChunk) };
+    }
+    if (kind === 'mark' && nullableMs(value.stream_time_ms) && nullableMs(value.released_through_ms) && typeof value.idle === 'boolean' && typeof value.at_ms === 'number') {
+      return { kind, source, mark: { streamTimeMs: value.stream_time_ms, releasedThroughMs: value.released_through_ms, idle: value.idle, atMs: value.at_ms } };
+    }
+  } catch (err) {
+    return { kind: 'unreadable', why: `its value is not JSON: ${(err as Error).message}` };
+  }
+  return { kind: 'unreadable', why: `not a ${kind ?? 'known'} record of the insights stages` };
+}

@@ -1,0 +1,37 @@
+import type { Logger } from '@login-stream/logger';
+
+/** What the insights stages have committed since start. */
+export class InsightsStats {
+  eventsIn = 0;
+  lateEvents = 0;
+  /** Logins sent to the merge because their partition had released their window while idle. */
+  stragglers = 0;
+  windowsEmitted = 0;
+  deadLettered = 0;
+  private readonly openByPartition = new Map<string, number>();
+
+  /** Open windows of one stage's partition, as of its last commit. */
+  setOpen(stage: string, partition: number, open: number): void {
+    this.openByPartition.set(`${stage}:${partition}`, open);
+  }
+
+  snapshot(): { eventsIn: number; windowsEmitted: number; lateEvents: number; stragglers: number; deadLettered: number; openWindows: Record<string, number> } {
+    const openWindows: Record<string, number> = {};
+    for (const [key, n] of this.openByPartition) {
+      const stage = key.slice(0, key.indexOf(':'));
+      openWindows[stage] = (openWindows[stage] ?? 0) + n;
+    }
+    return { eventsIn: this.eventsIn, windowsEmitted: this.windowsEmitted, lateEvents: this.lateEvents, stragglers: this.stragglers, deadLettered: this.deadLettered, openWindows };
+  }
+}
+
+/** Logs a `stats` line every `intervalMs`; returns a stop function that logs a last one. */
+export function logStatsPeriodically(stats: InsightsStats, logger: Logger, intervalMs: number): () => void {
+  const log = () => logger.info(stats.snapshot(), 'stats');
+  const timer = setInterval(log, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    log();
+  };
+}
