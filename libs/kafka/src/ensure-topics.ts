@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
 import type { Admin } from 'kafkajs';
@@ -23,6 +24,31 @@ export interface EnsureTopicsOptions {
  * Existing topics are never altered; a partition count that differs from the spec is logged,
  * because adding partitions would silently move keys to other partitions.
  */
+/** Why the topics are not ready yet (an error to throw when time is up), or undefined when they are. */
+async function topicsNotReady(admin: Admin, specs: readonly TopicSpec[], logger: Logger): Promise<Error | undefined> {
+  let topics;
+  try {
+    ({ topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) }));
+  } catch (err) {
+    if (err instanceof Error && (err as { retriable?: unknown }).retriable === true) return err;
+    throw err;
+  }
+  for (const spec of specs) {
+    const meta = topics.find((t) => t.name === spec.name);
+    const leaderless = meta?.partitions.filter((p) => p.leader < 0) ?? [];
+    if (meta === undefined || leaderless.length > 0) {
+      return new LoginStreamError('TOPIC_SETUP_FAILED', `topic ${spec.name} has partitions without a leader`, {
+        details: { topic: spec.name, leaderless: leaderless.map((p) => p.partitionId) },
+      });
+    }
+  }
+  for (const spec of specs) {
+    const actual = topics.find((t) => t.name === spec.name)?.partitions.length;
+    if (actual !== spec.partitions) logger.warn({ topic: spec.name, expected: spec.partitions, actual }, 'topic exists with a different partition count; leaving it as it is');
+  }
+  return undefined;
+}
+
 export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], options: EnsureTopicsOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   try {
@@ -41,23 +67,15 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], op
       });
       options.logger.info({ topics: missing.map((s) => s.name), created }, 'topics created');
     }
-    // waitForLeaders covers the topics we created; topics created concurrently by another
-    // process are covered by this check, which kafkajs retries while leaders are being elected.
-    const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
-    for (const spec of specs) {
-      const meta = topics.find((t) => t.name === spec.name);
-      const leaderless = meta?.partitions.filter((p) => p.leader < 0) ?? [];
-      if (meta === undefined || leaderless.length > 0) {
-        throw new LoginStreamError('TOPIC_SETUP_FAILED', `topic ${spec.name} has partitions without a leader`, {
-          details: { topic: spec.name, leaderless: leaderless.map((p) => p.partitionId) },
-        });
-      }
-      if (meta.partitions.length !== spec.partitions) {
-        options.logger.warn(
-          { topic: spec.name, expected: spec.partitions, actual: meta.partitions.length },
-          'topic exists with a different partition count; leaving it as it is',
-        );
-      }
+    // waitForLeaders covers the topics we created; topics another process created a moment ago
+    // may not be in every broker's metadata yet (UNKNOWN_TOPIC_OR_PARTITION) or still elect
+    // leaders: look again until they are ready or the time is up.
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
+      const problem = await topicsNotReady(admin, specs, options.logger);
+      if (problem === undefined) break;
+      if (Date.now() + wait > deadline) throw problem;
+      await delay(wait);
     }
   } catch (err) {
     if (err instanceof LoginStreamError) throw err;

@@ -34,6 +34,21 @@ describe('libs/kafka against a real broker', () => {
     expect(described.resources[0]?.configEntries[0]?.configValue).toBe('compact');
   });
 
+  it('when another service has just created the topics and their leaders are not elected yet, then ensureTopics waits for them instead of failing', async () => {
+    // One client each, as separate processes have: neither sees the other's metadata.
+    const [creator, ensurer] = [testKafka.kafka.admin(), testKafka.kafka.admin()];
+    try {
+      await Promise.all([creator.connect(), ensurer.connect()]);
+      for (let round = 0; round < 5; round++) {
+        const specs = Array.from({ length: 4 }, (_, i) => ({ name: testKafka.own(uniqueName(`ensure-race-${round}-${i}`)), partitions: 12, replicationFactor: -1 }));
+        await creator.createTopics({ waitForLeaders: false, topics: specs.map((s) => ({ topic: s.name, numPartitions: s.partitions })) });
+        await expect(ensureTopics(ensurer, specs, { logger })).resolves.toBeUndefined();
+      }
+    } finally {
+      await Promise.all([creator.disconnect(), ensurer.disconnect()]);
+    }
+  });
+
   it('when messages are produced through createKafka, then a consumer reads the same keys and values in order per key', async () => {
     const topic = await testKafka.createTopic('round-trip', 3);
     const kafka = createKafka(
