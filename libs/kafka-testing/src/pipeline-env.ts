@@ -9,6 +9,9 @@ export function pipelineEnv(prefix: string, brokers: readonly string[], override
     TOPIC_PROCESSED_LOGINS: name('processed'),
     TOPIC_DEAD_LETTER: name('dlq'),
     TOPIC_USER_SUMMARY: name('summary'),
+    TOPIC_LOGIN_INSIGHTS: name('insights'),
+    TOPIC_LOGIN_INSIGHTS_LATE: name('late'),
+    INSIGHTS_GROUP_ID: name('insights-group'),
     TOPIC_PARTITIONS: '6',
     CONSUMER_GROUP_ID: name('group'),
     // The broker's minimum: a killed instance's partitions move on within seconds.

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { loadPipelineConfig } from '@login-stream/config';
+import type { TopicNames } from '@login-stream/config';
+import { buildPackage, pipelineEnv, ServiceChild, waitUntil } from '@login-stream/kafka-testing';
+import { windowInsightsSchema } from '@login-stream/schema';
+import type { WindowInsights } from '@login-stream/schema';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { readCommitted } from './topic-reader';
+import type { TopicRecord } from './topic-reader';
+
+const REPO = path.resolve(__dirname, '../../../..');
+export const SERVICE_SCRIPTS = {
+  processor: path.join(REPO, 'services/login-processor/dist/main.js'),
+  insights: path.join(REPO, 'services/insights/dist/main.js'),
+  producer: path.join(REPO, 'services/producer/dist/main.js'),
+} as const;
+
+/** Compiles the services the pipeline tests run as children. */
+export function buildServices(): void {
+  for (const dir of ['services/login-processor', 'services/insights', 'services/producer']) buildPackage(path.join(REPO, dir));
+}
+
+/**
+ * One pipeline of fresh topics and groups on a test broker: its services as children (killed
+ * by `close`), what it wrote read back read_committed.
+ */
+export class PipelineUnderTest {
+  readonly env: Record<string, string>;
+  readonly topics: TopicNames;
+  readonly children: ServiceChild[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    brokers: readonly string[],
+    prefix: string,
+    overrides: Readonly<Record<string, string>> = {},
+  ) {
+    this.env = pipelineEnv(prefix, brokers, { INSIGHTS_IDLE_MS: '4000', ...overrides });
+    this.topics = loadPipelineConfig(this.env).topics;
+  }
+
+  /** Every topic the pipeline's services create, for the test's cleanup. */
+  get ownedTopics(): string[] {
+    const t = this.topics;
+    return [t.userLogin, t.processedLogins, t.deadLetter, t.userSummary, t.loginInsights, t.loginInsightsLate, `${this.env['INSIGHTS_GROUP_ID']}-partials`];
+  }
+
+  start(name: keyof typeof SERVICE_SCRIPTS, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): ServiceChild {
+    const child = new ServiceChild(name, SERVICE_SCRIPTS[name], args, { ...this.env, ...env });
+    this.children.push(child);
+    return child;
+  }
+
+  /** The processor, once both its stages are ready. */
+  async startProcessor(env: Readonly<Record<string, string>> = {}): Promise<ServiceChild> {
+    const child = this.start('processor', [], env);
+    await child.waitForLog((l) => l.msg === 'login processor started', 'the processor to start');
+    return child;
+  }
+
+  /** An insights instance, once it has joined both groups. */
+  async startInsights(env: Readonly<Record<string, string>> = {}): Promise<ServiceChild> {
+    const child = this.start('insights', [], env);
+    await child.waitForLog((l) => l.msg === 'insights started', 'insights to start');
+    return child;
+  }
+
+  async produce(producer: Producer, values: readonly Buffer[]): Promise<void> {
+    for (let i = 0; i < values.length; i += 2_000) {
+      await producer.send({ topic: this.topics.userLogin, acks: -1, messages: values.slice(i, i + 2_000).map((value) => ({ key: null, value })) });
+    }
+  }
+
+  read(topic: string): Promise<TopicRecord[]> {
+    return readCommitted(this.kafka, this.admin, topic);
+  }
+
+  /** Waits until processed-logins holds `count` records; returns them. */
+  async waitForProcessed(count: number, timeoutMs = 90_000): Promise<TopicRecord[]> {
+    let processed: TopicRecord[] = [];
+    await waitUntil(
+      async () => {
+        processed = await this.read(this.topics.processedLogins);
+        return processed.length >= count;
+      },
+      { timeoutMs, intervalMs: 500, description: `${count} records on ${this.topics.processedLogins}` },
+    );
+    return processed;
+  }
+
+  /** Every result on login-insights, parsed by the contract's schema, by key. */
+  async results(): Promise<Map<string, WindowInsights[]>> {
+    const byKey = new Map<string, WindowInsights[]>();
+    for (const m of await this.read(this.topics.loginInsights)) {
+      const key = m.key?.toString() ?? '';
+      byKey.set(key, [...(byKey.get(key) ?? []), windowInsightsSchema.parse(JSON.parse(m.value?.toString() ?? ''))]);
+    }
+    return byKey;
+  }
+
+  /** Waits until login-insights holds a result for each of `keys`, then returns them all. */
+  async waitForResults(keys: Iterable<string>, timeoutMs = 90_000): Promise<Map<string, WindowInsights[]>> {
+    const wanted = [...keys];
+    let results = new Map<string, WindowInsights[]>();
+    await waitUntil(
+      async () => {
+        results = await this.results();
+        return wanted.every((k) => results.has(k));
+      },
+      { timeoutMs, intervalMs: 1_000, description: `${wanted.length} window results on ${this.topics.loginInsights}` },
+    );
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.children.splice(0).map((c) => c.kill('SIGKILL')));
+  }
+}
+
+/** A result as the oracle states it: without emitted_at. */
+export function withoutEmittedAt({ emitted_at: _at, ...rest }: WindowInsights): Record<string, unknown> {
+  return rest;
+}
