@@ -1,55 +1,25 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { TestKafka } from '@login-stream/kafka-testing';
 import { LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER } from '@login-stream/schema';
-import type { Admin } from 'kafkajs';
-import { expectedInsights } from './testing/insights-oracle';
-import type { ExpectedInsights } from './testing/insights-oracle';
-import { buildServices, PipelineUnderTest, withoutEmittedAt } from './testing/pipeline-harness';
+import { DEFAULT_SIZES, expectInsightsOfOracle } from './testing/expect-insights';
+import { buildServices, PipelineFixture, withoutEmittedAt } from './testing/pipeline-harness';
+import type { PipelineUnderTest } from './testing/pipeline-harness';
 import { timedLogins } from './testing/timed-logins';
 import { header } from './testing/topic-reader';
 
 // Processor and insights as `npm start` runs them, on fresh topics: what lands on login-insights
 // and login-insights-late is held to a count this test makes from processed-logins by itself.
 
-const SIZES = [
-  { label: '1m', ms: 60_000 },
-  { label: '1h', ms: 3_600_000 },
-];
-const GRACE_MS = 5_000;
 const START = Date.parse('2016-07-11T14:38:30Z');
 const SEED = 20_161_107;
 
 describe('insights through the processor, against a real broker', () => {
-  const testKafka = new TestKafka();
-  let admin: Admin;
-  const pipelines: PipelineUnderTest[] = [];
-  /** A pipeline whose user-login has one partition, so the logins reach processed-logins in the order sent. */
-  const pipeline = async (prefix: string, overrides: Record<string, string> = {}) => {
-    const p = new PipelineUnderTest(testKafka.kafka, admin, testKafka.brokers, prefix, overrides);
-    for (const t of p.ownedTopics) testKafka.own(t);
-    pipelines.push(p);
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: p.topics.userLogin, numPartitions: 1 }] });
-    return p;
-  };
+  const fixture = new PipelineFixture();
+  const { testKafka } = fixture;
+  const pipeline = (prefix: string) => fixture.pipeline(prefix);
 
-  beforeAll(async () => {
-    buildServices();
-    admin = await testKafka.admin();
-  }, 180_000);
-  afterEach(async () => {
-    await Promise.all(pipelines.splice(0).map((p) => p.close()));
-  });
-  afterAll(() => testKafka.close());
-
-  /** Once all `count` logins are processed, waits for every window the oracle expects and holds the results to it: each exactly once, equal. */
-  async function expectResults(p: PipelineUnderTest, count: number): Promise<ExpectedInsights> {
-    const processed = await p.waitForProcessed(count);
-    const expected = expectedInsights(processed, SIZES, GRACE_MS);
-    const results = await p.waitForResults(expected.windows.keys());
-    expect([...results].filter(([, r]) => r.length !== 1).map(([k]) => k)).toEqual([]);
-    expect(new Map([...results].map(([k, [r]]) => [k, withoutEmittedAt(r)]))).toEqual(expected.windows);
-    return expected;
-  }
+  beforeAll(buildServices, 180_000);
+  afterEach(() => fixture.closeAll());
+  afterAll(() => fixture.close());
 
   it(`when logins spread over five minutes of event time arrive out of order within the grace, then each 1m and 1h result equals an independent count, once, the last ones with no further input; replayed into a pipeline idle for a minute, the results are the same (seed ${SEED})`, async () => {
     const logins = timedLogins({ seed: SEED, count: 6_000, users: 400, startMs: START, spanMs: 5 * 60_000, jitterMs: 3_000 });
@@ -61,7 +31,7 @@ describe('insights through the processor, against a real broker', () => {
     await Promise.all([fresh.startProcessor(), fresh.startInsights()]);
     const producer = await testKafka.producer();
     await fresh.produce(producer, logins);
-    const expected = await expectResults(fresh, logins.length);
+    const expected = await expectInsightsOfOracle(fresh, logins.length);
     expect(expected.late.size).toBe(0);
     // Six minutes of windows and the hour: the last minute (14:43) came without any later login.
     expect([...expected.windows.keys()].sort()).toEqual(['1h:2016-07-11T14:00:00.000Z', ...['38', '39', '40', '41', '42', '43'].map((m) => `1m:2016-07-11T14:${m}:00.000Z`)]);
@@ -69,7 +39,7 @@ describe('insights through the processor, against a real broker', () => {
     // The idle minute is the experiment's variable: here a fixed wait is the point.
     await delay(Math.max(0, 60_000 - (Date.now() - idleSince)));
     await idle.produce(producer, logins);
-    await expectResults(idle, logins.length);
+    await expectInsightsOfOracle(idle, logins.length);
     const strip = async (p: PipelineUnderTest) => new Map([...(await p.results())].map(([k, [r]]) => [k, withoutEmittedAt(r)]));
     expect(await strip(idle)).toEqual(await strip(fresh));
   }, 300_000);
@@ -79,7 +49,7 @@ describe('insights through the processor, against a real broker', () => {
     const p = await pipeline('ins-late');
     await Promise.all([p.startProcessor(), p.startInsights()]);
     await p.produce(await testKafka.producer(), logins);
-    const expected = await expectResults(p, logins.length);
+    const expected = await expectInsightsOfOracle(p, logins.length);
     expect(expected.late.size).toBeGreaterThan(100);
     const processed = logins.length;
 
@@ -93,7 +63,7 @@ describe('insights through the processor, against a real broker', () => {
       expect(m.key?.toString()).toBe(processedBySource.get(source)?.key?.toString());
     }
     const results = [...(await p.results()).values()].map(([r]) => r);
-    for (const size of SIZES) {
+    for (const size of DEFAULT_SIZES) {
       const counted = results.filter((r) => r.window_size === size.label).reduce((n, r) => n + r.logins, 0);
       const lateForSize = late.filter((m) => (header(m, LATE_WINDOWS_HEADER) ?? '').split(',').some((w) => w.startsWith(`${size.label}:`))).length;
       expect(counted + lateForSize).toBe(processed);
@@ -105,7 +75,7 @@ describe('insights through the processor, against a real broker', () => {
     const p = await pipeline('ins-two');
     await Promise.all([p.startProcessor(), p.startInsights(), p.startInsights()]);
     await p.produce(await testKafka.producer(), logins);
-    await expectResults(p, logins.length);
+    await expectInsightsOfOracle(p, logins.length);
     // Both took part: each was assigned windowing partitions.
     for (const child of p.children.filter((c) => c.lines.some((l) => l.msg === 'insights started'))) {
       expect(child.lines.some((l) => l.msg === 'partitions assigned' && l['stage'] === 'windowing' && (l['partitions'] as number[]).length > 0)).toBe(true);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadPipelineConfig } from '@login-stream/config';
 import type { TopicNames } from '@login-stream/config';
-import { buildPackage, pipelineEnv, ServiceChild, waitUntil } from '@login-stream/kafka-testing';
+import { buildPackage, pipelineEnv, ServiceChild, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { windowInsightsSchema } from '@login-stream/schema';
 import type { WindowInsights } from '@login-stream/schema';
 import type { Admin, Kafka, Producer } from 'kafkajs';
@@ -115,6 +115,35 @@ export class PipelineUnderTest {
 
   async close(): Promise<void> {
     await Promise.all(this.children.splice(0).map((c) => c.kill('SIGKILL')));
+  }
+}
+
+/**
+ * A test file's pipelines on the shared test broker: `pipeline()` makes one (its user-login of
+ * one partition, so logins reach processed-logins in the order sent), `closeAll()` kills their
+ * services, and the topics go with the TestKafka.
+ */
+export class PipelineFixture {
+  readonly testKafka = new TestKafka();
+  private admin: Admin | undefined;
+  private readonly pipelines: PipelineUnderTest[] = [];
+
+  async pipeline(prefix: string, overrides: Readonly<Record<string, string>> = {}): Promise<PipelineUnderTest> {
+    const admin = (this.admin ??= await this.testKafka.admin());
+    const p = new PipelineUnderTest(this.testKafka.kafka, admin, this.testKafka.brokers, prefix, overrides);
+    for (const t of p.ownedTopics) this.testKafka.own(t);
+    this.pipelines.push(p);
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: p.topics.userLogin, numPartitions: 1 }] });
+    return p;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.pipelines.splice(0).map((p) => p.close()));
+  }
+
+  async close(): Promise<void> {
+    await this.closeAll();
+    await this.testKafka.close();
   }
 }
 
