@@ -1,7 +1,9 @@
+import { murmur2 } from '@login-stream/kafka';
 import { seededRandom, waitUntil } from '@login-stream/kafka-testing';
 import { expectInsightsOfOracle } from './testing/expect-insights';
 import { buildServices, PipelineFixture } from './testing/pipeline-harness';
 import { timedLogins } from './testing/timed-logins';
+import { header } from './testing/topic-reader';
 
 // Insights SIGKILLed and started again, over and over, while logins stream in: every window
 // result must still appear exactly once and equal an uninterrupted run (the oracle's count).
@@ -51,4 +53,24 @@ describe('insights killed mid-stream', () => {
     await expectInsightsOfOracle(p, logins.length);
     expect(insights.lines.filter((l) => l['level'] === 'fatal' || l['level'] === 'error')).toEqual([]);
   }, 300_000);
+
+  it('when insights is killed while the merge holds partials of windows waiting on an idle partition, then the restarted merge rebuilds them from the partials topic and emits them whole', async () => {
+    const p = await fixture.pipeline('ins-merge-crash', { INSIGHTS_IDLE_MS: '8000' });
+    // No user of partition 5: every window rests on its idleness, so the merge holds them for a while.
+    const onPartition = (value: Buffer) => (murmur2(Buffer.from((JSON.parse(value.toString()) as { user_id: string }).user_id)) & 0x7fffffff) % 6;
+    const logins = timedLogins({ seed: SEED + 1, count: 3_000, users: 300, startMs: START, spanMs: 3 * 60_000, jitterMs: 3_000 }).filter((v) => onPartition(v) !== 5);
+    await p.startProcessor();
+    const first = await p.startInsights();
+    await p.produce(await fixture.testKafka.producer(), logins);
+    await p.waitForProcessed(logins.length);
+    const partialsTopic = `${p.env['INSIGHTS_GROUP_ID']}-partials`;
+    await waitUntil(async () => (await p.read(partialsTopic)).some((m) => header(m, 'insights.kind') === 'partial'), { timeoutMs: 30_000, description: 'partials on the partials topic' });
+    expect((await p.results()).size).toBe(0); // they wait on partition 5
+
+    expect(await first.kill('SIGKILL')).toBeNull();
+    const second = await p.startInsights();
+    const restored = await second.waitForLog((l) => l.msg === 'merge restored', 'the merge to restore');
+    expect(restored['replayed']).toBeGreaterThan(0);
+    await expectInsightsOfOracle(p, logins.length);
+  }, 180_000);
 });
