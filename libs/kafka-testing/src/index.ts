@@ -15,3 +15,4 @@ export { runConsoleProducer } from './console-producer';
 export type { ConsoleProducerCodec, ConsoleProducerOptions } from './console-producer';
 export { seededRandom } from './seeded-random';
 export { pipelineEnv } from './pipeline-env';
+export { startScriptNodeFlags } from './start-script';

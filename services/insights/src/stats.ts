@@ -15,13 +15,15 @@ export class InsightsStats {
     this.openByPartition.set(`${stage}:${partition}`, open);
   }
 
-  snapshot(): { eventsIn: number; windowsEmitted: number; lateEvents: number; stragglers: number; deadLettered: number; openWindows: Record<string, number> } {
+  snapshot(): { eventsIn: number; windowsEmitted: number; lateEvents: number; stragglers: number; deadLettered: number; openWindows: Record<string, number>; memoryMb: { rss: number; heapTotal: number; heapUsed: number; arrayBuffers: number } } {
     const openWindows: Record<string, number> = {};
     for (const [key, n] of this.openByPartition) {
       const stage = key.slice(0, key.indexOf(':'));
       openWindows[stage] = (openWindows[stage] ?? 0) + n;
     }
-    return { eventsIn: this.eventsIn, windowsEmitted: this.windowsEmitted, lateEvents: this.lateEvents, stragglers: this.stragglers, deadLettered: this.deadLettered, openWindows };
+    const { rss, heapUsed, heapTotal, arrayBuffers } = process.memoryUsage();
+    const mb = (bytes: number) => Math.round(bytes / 1048576);
+    return { eventsIn: this.eventsIn, windowsEmitted: this.windowsEmitted, lateEvents: this.lateEvents, stragglers: this.stragglers, deadLettered: this.deadLettered, openWindows, memoryMb: { rss: mb(rss), heapTotal: mb(heapTotal), heapUsed: mb(heapUsed), arrayBuffers: mb(arrayBuffers) } };
   }
 }
 

@@ -6,20 +6,28 @@ import type { WindowLogin } from '../windows/window-aggregate';
 /** A processed login as the windows need it, or why it cannot be windowed. */
 export type LoginRead = { readonly login: WindowLogin; readonly eventTimeMs: number } | { readonly rejections: readonly Rejection[] };
 
-function header(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
+/** A header of decimal digits (at most 16) as a number: undefined when absent, NaN when malformed. Read off the bytes: it is on every record. */
+function decimalHeader(headers: IHeaders | undefined, name: string): number | undefined {
+  const raw = headers?.[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
   if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value[0] : value)?.toString();
+  if (typeof value === 'string') return /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (value.length === 0 || value.length > 16) return Number.NaN;
+  let n = 0;
+  for (const byte of value) {
+    if (byte < 0x30 || byte > 0x39) return Number.NaN;
+    n = n * 10 + (byte - 0x30);
+  }
+  return n;
 }
 
-function optionalText(record: Record<string, unknown>, field: string): string | undefined | Rejection {
+/** A field a processed login may carry: a string, or absent (null counts as absent). */
+function optionalText(record: Record<string, unknown>, field: string, rejections: Rejection[]): string | undefined {
   const value = record[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') return { code: 'INVALID_FIELD_TYPE', field, message: `${field} must be a string in a processed login` };
-  return value;
+  if (typeof value === 'string') return value;
+  if (value !== undefined && value !== null) rejections.push({ code: 'INVALID_FIELD_TYPE', field, message: `${field} must be a string in a processed login` });
+  return undefined;
 }
-
-const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null;
 
 /**
  * Reads one `processed-logins` record: its user, device type, locale and ip from the JSON
@@ -37,23 +45,11 @@ export function readLogin(value: Buffer | null, headers: IHeaders | undefined): 
   const record = json as Record<string, unknown>;
   const userId = record.user_id;
   if (typeof userId !== 'string' || userId === '') return { rejections: [{ code: 'MISSING_FIELD', field: 'user_id', message: 'a processed login needs a user_id' }] };
-  const fromHeader = header(headers, EVENT_TIME_HEADER);
-  const eventTimeMs = fromHeader === undefined ? record.event_time_ms : /^\d{1,16}$/.test(fromHeader) ? Number(fromHeader) : Number.NaN;
+  const eventTimeMs = decimalHeader(headers, EVENT_TIME_HEADER) ?? record.event_time_ms;
   if (typeof eventTimeMs !== 'number' || !Number.isSafeInteger(eventTimeMs) || eventTimeMs <= 0) {
     return { rejections: [{ code: 'INVALID_TIMESTAMP', field: 'event_time_ms', message: `a processed login needs its event time as positive integer milliseconds in ${EVENT_TIME_HEADER}` }] };
   }
-  const deviceType = optionalText(record, 'device_type');
-  const locale = optionalText(record, 'locale');
-  const ip = optionalText(record, 'ip');
-  const rejections = [deviceType, locale, ip].filter(isRejection);
-  if (rejections.length > 0) return { rejections };
-  return {
-    login: {
-      userId,
-      ...(deviceType !== undefined && { deviceType: deviceType as string }),
-      ...(locale !== undefined && { locale: locale as string }),
-      ...(ip !== undefined && { ip: ip as string }),
-    },
-    eventTimeMs,
-  };
+  const rejections: Rejection[] = [];
+  const login = { userId, deviceType: optionalText(record, 'device_type', rejections), locale: optionalText(record, 'locale', rejections), ip: optionalText(record, 'ip', rejections) };
+  return rejections.length > 0 ? { rejections } : { login, eventTimeMs };
 }

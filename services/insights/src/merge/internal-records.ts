@@ -1,6 +1,7 @@
 import { formatIsoUtc, formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER, parseLateWindows, windowInsightsKey } from '@login-stream/schema';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { WindowRef } from '../windows/partition-windows';
+import { addCount, addUserIp, ipsOf } from '../windows/window-aggregate';
 import type { WindowPartial } from '../windows/window-aggregate';
 import type { WindowSize } from '../windows/window-size';
 import type { SourceMark } from './source-mark';
@@ -15,7 +16,7 @@ export const KIND_HEADER = 'insights.kind';
 const SOURCE_HEADER = 'insights.source';
 const RELEASED_HEADER = 'insights.released';
 
-/** A partial chunk stays well under any sane max.message.bytes. */
+/** A partial chunk stays well under any sane max.message.bytes (counted in UTF-16 units, ≤ 3 bytes each). */
 export const MAX_CHUNK_BYTES = 256 * 1024;
 
 export type InternalRecord =
@@ -40,8 +41,8 @@ interface PartialChunk {
   readonly logins: number;
   readonly device_types: Record<string, number>;
   readonly locales: Record<string, number>;
-  /** Each user with its distinct IPs: `[user_id, ip…]`. */
-  readonly users: ReadonlyArray<readonly string[]>;
+  /** Each user with its distinct IPs, flat: `user_id, n, ip₁ … ipₙ, user_id, …` (one array parses faster than one per user). */
+  readonly users: ReadonlyArray<string | number>;
 }
 
 /** A closed window's partial as records of at most ~MAX_CHUNK_BYTES; counts ride on the first. */
@@ -49,7 +50,7 @@ export function partialRecords(topic: string, source: number, ref: WindowRef, pa
   const key = windowKey(ref);
   const headers = { [KIND_HEADER]: 'partial', [SOURCE_HEADER]: String(source) };
   const records: Message[] = [];
-  let users: string[][] = [];
+  let users: Array<string | number> = [];
   let bytes = 0;
   const flush = () => {
     const first = records.length === 0;
@@ -63,11 +64,13 @@ export function partialRecords(topic: string, source: number, ref: WindowRef, pa
     users = [];
     bytes = 0;
   };
-  for (const user of partial.users) {
-    const entry = [user, ...(partial.ipsByUser.get(user) ?? [])];
-    const entryBytes = entry.reduce((n, s) => n + Buffer.byteLength(s) + 3, 2);
+  for (const [user, ips] of partial.users) {
+    const list = ipsOf(ips);
+    // UTF-16 units: a bound of MAX_CHUNK_BYTES of them is at most 3× that in UTF-8, still well under any limit.
+    let entryBytes = user.length + 8;
+    for (const ip of list) entryBytes += ip.length + 3;
     if (bytes > 0 && bytes + entryBytes > MAX_CHUNK_BYTES) flush();
-    users.push(entry);
+    users.push(user, list.length, ...list);
     bytes += entryBytes;
   }
   flush();
@@ -77,17 +80,15 @@ export function partialRecords(topic: string, source: number, ref: WindowRef, pa
 function mergeChunk(chunk: PartialChunk): (into: WindowPartial) => void {
   return (into) => {
     into.logins += chunk.logins;
-    for (const [type, n] of Object.entries(chunk.device_types)) into.deviceTypes.set(type, (into.deviceTypes.get(type) ?? 0) + n);
-    for (const [locale, n] of Object.entries(chunk.locales)) into.locales.set(locale, (into.locales.get(locale) ?? 0) + n);
-    for (const [user, ...ips] of chunk.users) {
-      into.users.add(user);
-      if (ips.length === 0) continue;
-      let mine = into.ipsByUser.get(user);
-      if (mine === undefined) into.ipsByUser.set(user, (mine = new Set()));
-      for (const ip of ips) {
-        mine.add(ip);
-        into.ips.add(ip);
-      }
+    for (const [type, n] of Object.entries(chunk.device_types)) addCount(into.deviceTypes, type, n);
+    for (const [locale, n] of Object.entries(chunk.locales)) addCount(into.locales, locale, n);
+    const flat = chunk.users;
+    for (let i = 0; i < flat.length; ) {
+      const user = String(flat[i]);
+      const n = Number(flat[i + 1]);
+      if (n === 0) addUserIp(into.users, user, undefined);
+      for (let j = 0; j < n; j++) addUserIp(into.users, user, String(flat[i + 2 + j]));
+      i += 2 + n;
     }
   };
 }
@@ -128,6 +129,19 @@ const text = (headers: IHeaders | undefined, name: string): string | undefined =
   return value === undefined ? undefined : (Array.isArray(value) ? value[0] : value)?.toString();
 };
 
+/** `user_id, n, ip₁ … ipₙ, …` exactly, so merging it cannot run off or loop. */
+function isFlatUsers(users: unknown): users is ReadonlyArray<string | number> {
+  if (!Array.isArray(users)) return false;
+  let i = 0;
+  while (i < users.length) {
+    const n: unknown = users[i + 1];
+    if (typeof users[i] !== 'string' || typeof n !== 'number' || !Number.isInteger(n) || n < 0 || i + 2 + n > users.length) return false;
+    for (let j = 0; j < n; j++) if (typeof users[i + 2 + j] !== 'string') return false;
+    i += 2 + n;
+  }
+  return true;
+}
+
 const nullableMs = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 /** Reads a record of the partials topic. */
@@ -146,7 +160,7 @@ export function readInternalRecord(message: KafkaMessage): InternalRecord {
       };
     }
     const value = JSON.parse(message.value?.toString() ?? '') as Record<string, unknown>;
-    if (kind === 'partial' && message.key !== null && typeof value.logins === 'number' && Array.isArray(value.users)) {
+    if (kind === 'partial' && message.key !== null && typeof value.logins === 'number' && isFlatUsers(value.users)) {
       return { kind, source, window: message.key.toString(), merge: mergeChunk(value as unknown as PartialChunk) };
     }
     if (kind === 'mark' && nullableMs(value.stream_time_ms) && nullableMs(value.released_through_ms) && typeof value.idle === 'boolean' && typeof value.at_ms === 'number') {

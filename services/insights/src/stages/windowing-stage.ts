@@ -1,4 +1,4 @@
-import type { BatchHandler, CommittedPosition, OutputRecord, StageHandler, TickWork } from '@login-stream/exactly-once';
+import type { BatchHandler, CommittedPosition, OutputRecord, RecordOutcome, StageHandler, TickWork } from '@login-stream/exactly-once';
 import type { Logger } from '@login-stream/logger';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { readLogin } from '../input/read-login';
@@ -44,6 +44,7 @@ export interface WindowingHandlerOptions {
 }
 
 const asRecord = (m: Message): OutputRecord => m as OutputRecord;
+const NOTHING: RecordOutcome = Object.freeze({ outputs: [] });
 
 /**
  * The windowing stage: each processed-logins partition's windows. A login counts in its open
@@ -77,7 +78,7 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
     await options.readInput(partition, saved.replayFrom, until, (message) => {
       const read = readLogin(message.value, message.headers);
       if ('rejections' in read) return;
-      windows.replay(read.login, read.eventTimeMs, BigInt(message.offset));
+      windows.replay(read.login, read.eventTimeMs, message.offset);
       replayed++;
     });
     logger.info({ partition, from: saved.replayFrom, until, replayed, openWindows: windows.openWindows, durationMs: Date.now() - startedAt }, 'windows restored');
@@ -89,7 +90,7 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
 
     batch(lane, { now }): BatchHandler {
       const nowMs = Date.parse(now);
-      let last = -1n;
+      let last = '-1';
       let taken = 0;
       let late = 0;
       let stragglers = 0;
@@ -97,12 +98,17 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
       let marked = false;
       return {
         record(message) {
-          last = BigInt(message.offset);
+          last = message.offset;
           const read = readLogin(message.value, message.headers);
           if ('rejections' in read) return read;
+          // Nothing to write for a login on time for every size, so nothing can refuse it: counted at once.
+          if (lane.windows.addIfOnTime(read.login, read.eventTimeMs, message.offset)) {
+            taken++;
+            return NOTHING;
+          }
           const placement = lane.windows.place(read.eventTimeMs);
           const accept = () => {
-            lane.windows.add(read.login, read.eventTimeMs, BigInt(message.offset), placement);
+            lane.windows.add(read.login, read.eventTimeMs, message.offset, placement);
             taken++;
           };
           if (placement.released.length > 0) {
@@ -124,7 +130,7 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
           if (marked) records.push(mark(lane, false, nowMs));
           return records;
         },
-        checkpoint: () => checkpoint(lane, false, last + 1n),
+        checkpoint: () => checkpoint(lane, false, BigInt(last) + 1n),
         committed() {
           if (marked) lane.lastMarkAtMs = nowMs;
           lane.markedSteps = steps;

@@ -12,9 +12,17 @@ const refs = (placement: LoginPlacement, kind: 'counted' | 'late' | 'released') 
 const SEED = 7_112_016;
 
 /** Places and adds a login as the windowing stage does; its placement. */
-function take(windows: PartitionWindows, userId: string, eventTimeMs: number, offset = 0n): LoginPlacement {
+function take(windows: PartitionWindows, userId: string, eventTimeMs: number, offset = '0'): LoginPlacement {
   const placement = windows.place(eventTimeMs);
-  windows.add(login(userId), eventTimeMs, offset, placement);
+  // The stage's fast path must agree with placing: on time for every size, or not taken at all.
+  const before = windows.checkpoint();
+  if (windows.addIfOnTime(login(userId), eventTimeMs, offset)) {
+    expect([placement.late, placement.released]).toEqual([[], []]);
+  } else {
+    expect(windows.checkpoint()).toEqual(before);
+    expect(placement.late.length + placement.released.length).toBeGreaterThan(0);
+    windows.add(login(userId), eventTimeMs, offset, placement);
+  }
   return placement;
 }
 
@@ -110,7 +118,7 @@ describe('windows of one partition', () => {
           bump(expected, closesAt <= maxSeen ? `${size.label} late` : closesAt <= releasedTo ? `${size.label} released` : `${size.label}@${start}`);
         }
         maxSeen = Math.max(maxSeen, t);
-        const placement = take(windows, `u${i}`, t, BigInt(i));
+        const placement = take(windows, `u${i}`, t, String(i));
         for (const r of placement.late) bump(counted, `${r.size.label} late`);
         for (const r of placement.released) bump(counted, `${r.size.label} released`);
         for (const w of windows.takeClosed()) bump(counted, `${w.size.label}@${w.startMs}`, w.partial.logins);
@@ -129,7 +137,7 @@ describe('windows of one partition', () => {
       let clock = at('14:00:00');
       const input = Array.from({ length: 600 }, (_, i) => {
         clock += Math.floor(random() * 3_000);
-        return { userId: `u${Math.floor(random() * 50)}`, t: clock - (random() < 0.9 ? Math.floor(random() * 4_000) : Math.floor(random() * 200_000)), releaseAt: random() < 0.01 ? clock + Math.floor(random() * 30_000) : undefined, offset: BigInt(i) };
+        return { userId: `u${Math.floor(random() * 50)}`, t: clock - (random() < 0.9 ? Math.floor(random() * 4_000) : Math.floor(random() * 200_000)), releaseAt: random() < 0.01 ? clock + Math.floor(random() * 30_000) : undefined, offset: String(i) };
       });
       const stopAt = 100 + Math.floor(random() * 400);
       const closedBy = (windows: PartitionWindows, events: typeof input) => {

@@ -132,12 +132,22 @@ export class PartitionWindows {
   }
 
   /** Applies a placement: counts the login, advances stream time, closes what it passed. */
-  add(login: WindowLogin, eventTimeMs: number, offset: bigint, placement: LoginPlacement): void {
-    for (const ref of placement.counted) this.count(ref, login, offset);
-    if (eventTimeMs > this.streamTime) {
-      this.streamTime = eventTimeMs;
-      this.closeThrough(this.streamTime);
-    }
+  add(login: WindowLogin, eventTimeMs: number, offset: string, placement: LoginPlacement): void {
+    for (const ref of placement.counted) this.count(ref.size, ref.startMs, login, offset);
+    this.advance(eventTimeMs);
+  }
+
+  /**
+   * The common case without a placement: a login that counts in its window of every size is
+   * counted (as `add` would) and true returned; otherwise nothing changes and it is false.
+   */
+  addIfOnTime(login: WindowLogin, eventTimeMs: number, offset: string): boolean {
+    const horizon = Math.max(this.streamTime, this.releasedThrough);
+    const { sizes, graceMs } = this.rules;
+    for (const size of sizes) if (windowStart(eventTimeMs, size) + size.ms + graceMs <= horizon) return false;
+    for (const size of sizes) this.count(size, windowStart(eventTimeMs, size), login, offset);
+    this.advance(eventTimeMs);
+    return true;
   }
 
   /** The partition is idle: releases every window whose end + grace ≤ the wall clock. Stream time stays. */
@@ -148,11 +158,11 @@ export class PartitionWindows {
   }
 
   /** Restore: a login the partition took before its checkpoint, counted again where its window is still open. */
-  replay(login: WindowLogin, eventTimeMs: number, offset: bigint): void {
+  replay(login: WindowLogin, eventTimeMs: number, offset: string): void {
     const horizon = Math.max(this.streamTime, this.releasedThrough);
     for (const size of this.rules.sizes) {
       const startMs = windowStart(eventTimeMs, size);
-      if (startMs + size.ms + this.rules.graceMs > horizon) this.count({ size, startMs }, login, offset);
+      if (startMs + size.ms + this.rules.graceMs > horizon) this.count(size, startMs, login, offset);
     }
   }
 
@@ -163,12 +173,18 @@ export class PartitionWindows {
     return closed;
   }
 
-  private count(ref: WindowRef, login: WindowLogin, offset: bigint): void {
-    const windows = this.open[this.rules.sizes.indexOf(ref.size)];
-    let window = windows.get(ref.startMs);
+  private advance(eventTimeMs: number): void {
+    if (eventTimeMs <= this.streamTime) return;
+    this.streamTime = eventTimeMs;
+    this.closeThrough(eventTimeMs);
+  }
+
+  private count(size: WindowSize, startMs: number, login: WindowLogin, offset: string): void {
+    const windows = this.open[this.rules.sizes.indexOf(size)];
+    let window = windows.get(startMs);
     if (window === undefined) {
-      window = { partial: emptyPartial(), firstOffset: offset };
-      windows.set(ref.startMs, window);
+      window = { partial: emptyPartial(), firstOffset: BigInt(offset) };
+      windows.set(startMs, window);
     }
     addLogin(window.partial, login);
   }

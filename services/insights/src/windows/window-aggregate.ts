@@ -10,42 +10,54 @@ export interface WindowLogin {
   readonly ip?: string;
 }
 
+/** The distinct IPs of one user in a window: none, one (most users), or several. */
+export type UserIps = null | string | Set<string>;
+
 /**
  * A window's aggregate over part of its logins: one input partition's, or several merged.
- * Exact: every user and IP is kept, for exact distinct counts.
+ * Exact: every user and IP is kept, for exact distinct counts. One map entry per user holds its
+ * IPs too, and a user with one IP keeps it as a plain string: that is most users, and a Set each
+ * would double the memory of a window.
  */
 export interface WindowPartial {
   logins: number;
-  readonly users: Set<string>;
+  readonly users: Map<string, UserIps>;
   readonly deviceTypes: Map<string, number>;
   readonly locales: Map<string, number>;
-  readonly ips: Set<string>;
-  /** Distinct IPs per user, for the users whose logins carried one. */
-  readonly ipsByUser: Map<string, Set<string>>;
 }
 
 /** The most user ids a result lists for the highest IP count. */
 export const MAX_LISTED_USERS = 10;
 
 export function emptyPartial(): WindowPartial {
-  return { logins: 0, users: new Set(), deviceTypes: new Map(), locales: new Map(), ips: new Set(), ipsByUser: new Map() };
+  return { logins: 0, users: new Map(), deviceTypes: new Map(), locales: new Map() };
 }
 
-function add(counts: Map<string, number>, key: string, n = 1): void {
+export function addCount(counts: Map<string, number>, key: string, n = 1): void {
   counts.set(key, (counts.get(key) ?? 0) + n);
+}
+
+/** Adds a user (and an IP of theirs, if any) to the window's users. */
+export function addUserIp(users: Map<string, UserIps>, userId: string, ip: string | undefined): void {
+  const ips = users.get(userId);
+  if (ip === undefined) {
+    if (ips === undefined) users.set(userId, null);
+  } else if (ips === undefined || ips === null) users.set(userId, ip);
+  else if (typeof ips === 'string') {
+    if (ips !== ip) users.set(userId, new Set([ips, ip]));
+  } else ips.add(ip);
 }
 
 export function addLogin(partial: WindowPartial, login: WindowLogin): void {
   partial.logins++;
-  partial.users.add(login.userId);
-  if (login.deviceType !== undefined) add(partial.deviceTypes, login.deviceType);
-  if (login.locale !== undefined) add(partial.locales, login.locale);
-  if (login.ip !== undefined) {
-    partial.ips.add(login.ip);
-    const mine = partial.ipsByUser.get(login.userId);
-    if (mine === undefined) partial.ipsByUser.set(login.userId, new Set([login.ip]));
-    else mine.add(login.ip);
-  }
+  addUserIp(partial.users, login.userId, login.ip);
+  if (login.deviceType !== undefined) addCount(partial.deviceTypes, login.deviceType);
+  if (login.locale !== undefined) addCount(partial.locales, login.locale);
+}
+
+/** A user's IPs as a list. */
+export function ipsOf(ips: UserIps): string[] {
+  return ips === null ? [] : typeof ips === 'string' ? [ips] : [...ips];
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -68,12 +80,20 @@ export function windowInsights(size: WindowSize, startMs: number, partial: Windo
   let multiple = 0;
   let maxIps = 0;
   let maxUsers: string[] = [];
-  for (const [user, ips] of partial.ipsByUser) {
-    if (ips.size >= 2) multiple++;
-    if (ips.size > maxIps) {
-      maxIps = ips.size;
+  const distinctIps = new Set<string>();
+  for (const [user, ips] of partial.users) {
+    if (ips === null) continue;
+    let count = 1;
+    if (typeof ips === 'string') distinctIps.add(ips);
+    else {
+      for (const ip of ips) distinctIps.add(ip);
+      count = ips.size;
+      multiple++;
+    }
+    if (count > maxIps) {
+      maxIps = count;
       maxUsers = [user];
-    } else if (ips.size === maxIps) maxUsers.push(user);
+    } else if (count === maxIps) maxUsers.push(user);
   }
   const endMs = startMs + size.ms;
   return {
@@ -92,7 +112,7 @@ export function windowInsights(size: WindowSize, startMs: number, partial: Windo
       least: extreme(partial.locales, (a, b) => a < b),
     },
     ips: {
-      distinct: partial.ips.size,
+      distinct: distinctIps.size,
       users_with_multiple_ips: multiple,
       max_per_user: maxUsers.length === 0 ? null : { ips: maxIps, user_ids: maxUsers.sort(byText).slice(0, MAX_LISTED_USERS) },
     },

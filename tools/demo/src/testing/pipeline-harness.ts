@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadPipelineConfig } from '@login-stream/config';
 import type { TopicNames } from '@login-stream/config';
-import { buildPackage, pipelineEnv, ServiceChild, TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { buildPackage, pipelineEnv, ServiceChild, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { windowInsightsSchema } from '@login-stream/schema';
 import type { WindowInsights } from '@login-stream/schema';
 import type { Admin, Kafka, Producer } from 'kafkajs';
@@ -9,15 +9,15 @@ import { readCommitted } from './topic-reader';
 import type { TopicRecord } from './topic-reader';
 
 const REPO = path.resolve(__dirname, '../../../..');
-export const SERVICE_SCRIPTS = {
-  processor: path.join(REPO, 'services/login-processor/dist/main.js'),
-  insights: path.join(REPO, 'services/insights/dist/main.js'),
-  producer: path.join(REPO, 'services/producer/dist/main.js'),
+const SERVICE_DIRS = {
+  processor: path.join(REPO, 'services/login-processor'),
+  insights: path.join(REPO, 'services/insights'),
+  producer: path.join(REPO, 'services/producer'),
 } as const;
 
 /** Compiles the services the pipeline tests run as children. */
 export function buildServices(): void {
-  for (const dir of ['services/login-processor', 'services/insights', 'services/producer']) buildPackage(path.join(REPO, dir));
+  for (const dir of Object.values(SERVICE_DIRS)) buildPackage(dir);
 }
 
 /**
@@ -46,8 +46,10 @@ export class PipelineUnderTest {
     return [t.userLogin, t.processedLogins, t.deadLetter, t.userSummary, t.loginInsights, t.loginInsightsLate, `${this.env['INSIGHTS_GROUP_ID']}-partials`];
   }
 
-  start(name: keyof typeof SERVICE_SCRIPTS, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): ServiceChild {
-    const child = new ServiceChild(name, SERVICE_SCRIPTS[name], args, { ...this.env, ...env });
+  /** A service as `npm start` runs it: `node <its flags> dist/main.js <args>`. */
+  start(name: keyof typeof SERVICE_DIRS, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): ServiceChild {
+    const dir = SERVICE_DIRS[name];
+    const child = new ServiceChild(name, path.join(dir, 'dist/main.js'), args, { ...this.env, ...env }, startScriptNodeFlags(dir));
     this.children.push(child);
     return child;
   }

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { loadPipelineConfig } from '@login-stream/config';
+import { keyPartitioner } from '@login-stream/kafka';
+import { buildPackage, pipelineEnv, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { EVENT_TIME_HEADER, formatIsoUtc, LINEAGE_HEADER, windowInsightsSchema } from '@login-stream/schema';
+import type { Admin, Producer } from 'kafkajs';
+
+/**
+ * `npm run bench:insights`: insights alone, exactly once, over processed-logins preloaded with
+ * BENCH_EVENTS logins of BENCH_USERS users spread over BENCH_MINUTES of event time (1m and 1h
+ * windows, the defaults otherwise), against the broker named by KAFKA_BROKERS or a local one.
+ *   throughput: committed input offsets of the windowing stage per second, from its first
+ *               commit until every input offset is committed;
+ *   delay:      from that moment (the input has stopped) to the results of the windows holding
+ *               the last events, which close by the idle rule with no further input;
+ *   memory:     the process's peak RSS (VmHWM).
+ */
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
+const USERS = Number(process.env['BENCH_USERS'] ?? 100_000);
+const MINUTES = Number(process.env['BENCH_MINUTES'] ?? 20);
+/** Insights instances sharing the groups: one per core of the 2-core reference machine, as the processor's bench runs. */
+const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 2);
+const START = Date.parse('2016-07-11T14:50:00Z');
+const SERVICE_DIR = path.resolve(__dirname, '../..');
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const round = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Processed logins as the processor writes them: keyed by user_id, with lineage and event-time headers. */
+async function preload(producer: Producer, topic: string): Promise<void> {
+  const random = seededRandom(1_000_000);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const span = MINUTES * 60_000;
+  const chunk = 2_000;
+  for (let i = 0; i < EVENTS; i += chunk) {
+    const messages = Array.from({ length: Math.min(chunk, EVENTS - i) }, (_, j) => {
+      const n = i + j;
+      const user = `user-${Math.floor(random() * USERS)}`;
+      // 99.9 % within 3 s of their place, the rest up to a minute behind.
+      const t = START + Math.floor((n * span) / EVENTS) - (random() < 0.999 ? Math.floor(random() * 3_000) : Math.floor(random() * 60_000));
+      const value = {
+        user_id: user,
+        app_version: '2.4.0',
+        device_type: pick(['android', 'iOS']),
+        ip: `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 4)}`,
+        locale: pick(['CA', 'VT', 'WY', 'NY', 'RU', 'PT', 'DE']),
+        device_id: `device-${user}`,
+        timestamp: t / 1000,
+        event_time: formatIsoUtc(t),
+        event_time_ms: t,
+        processed_at: formatIsoUtc(Date.now()),
+      };
+      return { key: user, value: JSON.stringify(value), headers: { [LINEAGE_HEADER]: `bench-login:0:${n}`, [EVENT_TIME_HEADER]: String(t) } };
+    });
+    await producer.send({ topic, acks: 1, messages });
+  }
+}
+
+async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+}
+
+function peakRssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+async function main(): Promise<void> {
+  buildPackage(SERVICE_DIR);
+  const broker = await startBroker();
+  say(`broker: ${broker.kind} at ${broker.bootstrapServers}`);
+  const testKafka = new TestKafka(broker.bootstrapServers.split(','));
+  try {
+    const admin = await testKafka.admin();
+    const { SESSION_TIMEOUT_MS: _s, STATS_INTERVAL_MS: _i, INSIGHTS_IDLE_MS: _d, ...env } = pipelineEnv('bench-insights', testKafka.brokers);
+    const { topics } = loadPipelineConfig(env);
+    const groupId = env['INSIGHTS_GROUP_ID'];
+    for (const t of [topics.processedLogins, topics.deadLetter, topics.loginInsights, topics.loginInsightsLate, `${groupId}-partials`]) testKafka.own(t);
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.processedLogins, numPartitions: Number(env['TOPIC_PARTITIONS']) }] });
+    say(`preloading ${round(EVENTS)} processed logins of ${round(USERS)} users over ${MINUTES} minutes of event time into ${topics.processedLogins}…`);
+    const producer = await testKafka.producer({ createPartitioner: keyPartitioner });
+    await preload(producer, topics.processedLogins);
+
+    // As `npm start` runs it, plus BENCH_NODE_FLAGS (e.g. --cpu-prof) when set.
+    const flags = [...startScriptNodeFlags(SERVICE_DIR), ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '')];
+    const instances = Array.from({ length: INSTANCES }, () => new ServiceChild('insights', path.join(SERVICE_DIR, 'dist/main.js'), [], env, flags));
+    try {
+      // The clock starts once every instance is in both groups: joins and rebalances are start-up.
+      await waitUntil(
+        async () => {
+          const { groups } = await admin.describeGroups([groupId, `${groupId}-merge`]);
+          return groups.every((g) => g.state === 'Stable' && g.members.length === INSTANCES);
+        },
+        { timeoutMs: 120_000, description: `${INSTANCES} insights instance(s) in both groups`, intervalMs: 20 },
+      );
+      const start = { events: await committed(admin, groupId, topics.processedLogins), at: performance.now() };
+      let end = start;
+      await waitUntil(
+        async () => {
+          end = { events: await committed(admin, groupId, topics.processedLogins), at: performance.now() };
+          return end.events >= EVENTS;
+        },
+        { timeoutMs: 30 * 60_000, description: 'every input offset committed', intervalMs: 200 },
+      );
+      const seconds = (end.at - start.at) / 1000;
+      say(`throughput: ${round(end.events - start.events)} logins windowed in ${seconds.toFixed(2)} s → ${round((end.events - start.events) / seconds)} events/s (exactly-once, ${INSTANCES} instance(s), ${env['TOPIC_PARTITIONS']} partitions, 1m and 1h windows)`);
+
+      // The windows of the last events: the last minute and its hour.
+      const lastMs = START + MINUTES * 60_000 - 1;
+      const lastKeys = [`1m:${formatIsoUtc(lastMs - (lastMs % 60_000))}`, `1h:${formatIsoUtc(lastMs - (lastMs % 3_600_000))}`];
+      const seen = new Map<string, number>();
+      const consumer = testKafka.kafka.consumer({ groupId: `${groupId}-bench-reader` });
+      await consumer.connect();
+      await consumer.subscribe({ topic: topics.loginInsights, fromBeginning: true });
+      let windows = 0;
+      let counted = new Map<string, number>();
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const result = windowInsightsSchema.parse(JSON.parse(message.value?.toString() ?? ''));
+          windows++;
+          counted = new Map(counted).set(result.window_size, (counted.get(result.window_size) ?? 0) + result.logins);
+          const key = message.key?.toString() ?? '';
+          if (lastKeys.includes(key) && !seen.has(key)) seen.set(key, performance.now());
+        },
+      });
+      await waitUntil(() => lastKeys.every((k) => seen.has(k)), { timeoutMs: 120_000, description: 'the results of the last windows', intervalMs: 50 });
+      for (const key of lastKeys) say(`delay: ${key} emitted ${((( seen.get(key) ?? 0) - end.at) / 1000).toFixed(1)} s after the last input was committed (idle close with INSIGHTS_IDLE_MS=10000, no further input)`);
+      await delay(500);
+      await consumer.disconnect();
+      say(`results: ${windows} windows; logins counted per size: ${[...counted].map(([s, n]) => `${s} ${round(n)}`).join(', ')} (the rest of ${round(EVENTS)} are late)`);
+      say(`memory: peak RSS per instance ${instances.map((i) => `${peakRssMb(i.pid).toFixed(0)} MB`).join(', ')}`);
+      if (process.env['BENCH_VERBOSE'] !== undefined) for (const l of instances.flatMap((i) => i.lines.filter((l) => l.msg === 'stats'))) say(`  ${JSON.stringify(l)}`);
+    } finally {
+      await Promise.all(instances.map((i) => i.kill('SIGTERM')));
+    }
+  } finally {
+    await testKafka.close();
+    await broker.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
