@@ -2,7 +2,7 @@ import type { PipelineConfig } from '@login-stream/config';
 import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import type { CommittedBatch } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
-import { compressionType, ensureTopics, pipelineTopicSpecs, readMaxMessageBytes, readToEnd } from '@login-stream/kafka';
+import { compressionType, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, readMaxMessageBytes, readToEnd } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { InsightsConfig } from './insights-config';
@@ -14,8 +14,6 @@ import { InsightsStats, logStatsPeriodically } from './stats';
 
 /** The merge checkpoint holds a mark per input partition within offset.metadata.max.bytes (4096 by default). */
 const MAX_INPUT_PARTITIONS = 64;
-/** Room for the headers a straggler or late record adds to a processed login. */
-const HEADER_ROOM_BYTES = 64 * 1024;
 
 export interface InsightsServiceOptions {
   readonly kafka: Kafka;
@@ -47,20 +45,16 @@ export class InsightsService {
     const { kafka, logger, pipeline, config, onFatal, clock } = this.options;
     const { topics } = pipeline;
     await this.admin.connect();
-    const shared = pipelineTopicSpecs(pipeline).filter((spec) => [topics.processedLogins, topics.deadLetter, topics.loginInsights].includes(spec.name));
-    await ensureTopics(this.admin, shared, { logger });
-    // Late and straggler records carry a processed login whole: their topics take what processed-logins takes.
-    const inputLimit = (await readMaxMessageBytes(this.admin, [topics.processedLogins])).get(topics.processedLogins) ?? 1_048_588;
-    const roomy = { 'max.message.bytes': String(inputLimit + HEADER_ROOM_BYTES) };
-    const base = { replicationFactor: pipeline.topicReplicationFactor };
-    await ensureTopics(
-      this.admin,
-      [
-        { name: topics.loginInsightsLate, partitions: pipeline.topicPartitions, ...base, configs: roomy },
-        { name: config.partialsTopic, partitions: 1, ...base, configs: roomy },
-      ],
-      { logger },
-    );
+    const mine = new Set([topics.processedLogins, topics.deadLetter, topics.loginInsights, topics.loginInsightsLate]);
+    await ensureTopics(this.admin, pipelineTopicSpecs(pipeline).filter((spec) => mine.has(spec.name)), { logger });
+    // Late and straggler records carry a processed login whole: their topics must take what processed-logins takes.
+    const limits = await readMaxMessageBytes(this.admin, [topics.processedLogins, topics.loginInsightsLate]);
+    const needed = (limits.get(topics.processedLogins) ?? 0) + PROCESSED_LOGIN_HEADROOM_BYTES;
+    const lateLimit = limits.get(topics.loginInsightsLate) ?? 0;
+    if (lateLimit < needed) {
+      logger.warn({ topic: topics.loginInsightsLate, maxMessageBytes: lateLimit, needed }, 'the late topic takes less than a processed login with headers: the largest late logins would be dead-lettered as RECORD_TOO_LARGE');
+    }
+    await ensureTopics(this.admin, [{ name: config.partialsTopic, partitions: 1, replicationFactor: pipeline.topicReplicationFactor, configs: { 'max.message.bytes': String(needed) } }], { logger });
     const { topics: meta } = await this.admin.fetchTopicMetadata({ topics: [topics.processedLogins, config.partialsTopic] });
     const inputPartitions = meta.find((t) => t.name === topics.processedLogins)?.partitions.length ?? 0;
     const partialsPartitions = meta.find((t) => t.name === config.partialsTopic)?.partitions.length ?? 0;

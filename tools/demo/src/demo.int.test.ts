@@ -11,22 +11,26 @@ describe('npm run demo', () => {
   let demo: ServiceChild | undefined;
 
   beforeAll(() => {
-    for (const dir of ['services/login-processor', 'services/producer', 'tools/demo']) buildPackage(path.join(REPO, dir));
+    for (const dir of ['services/login-processor', 'services/producer', 'services/insights', 'tools/demo']) buildPackage(path.join(REPO, dir));
   }, 180_000);
   afterAll(async () => {
     await demo?.kill('SIGKILL');
     await testKafka.close();
   });
 
-  it('when it runs and gets Ctrl-C, then logins flowed to every output topic and everything stops with exit code 0', async () => {
+  it('when it runs and gets Ctrl-C, then logins flowed to every output topic, a closed 1m window is in the view, and everything stops with exit code 0', async () => {
     const topic = (name: string) => testKafka.own(uniqueName(name));
+    const insightsGroup = uniqueName('demo-insights');
+    testKafka.own(`${insightsGroup}-partials`);
     const env = {
       TOPIC_USER_LOGIN: topic('demo-login'),
       TOPIC_PROCESSED_LOGINS: topic('demo-processed'),
       TOPIC_DEAD_LETTER: topic('demo-dlq'),
       TOPIC_USER_SUMMARY: topic('demo-summary'),
       TOPIC_LOGIN_INSIGHTS: topic('demo-insights'),
+      TOPIC_LOGIN_INSIGHTS_LATE: topic('demo-late'),
       CONSUMER_GROUP_ID: uniqueName('demo-processor'),
+      INSIGHTS_GROUP_ID: insightsGroup,
       DEMO_RATE: '1000',
       DEMO_REFRESH_MS: '200',
       LOG_LEVEL: 'warn',
@@ -36,16 +40,19 @@ describe('npm run demo', () => {
 
     await demo.waitForLog(
       (line) => {
-        const { counts } = snapshotOf(line);
-        return counts.processed > 0 && counts.deadLetter > 0 && counts.summary > 0;
+        const { counts, latestMinute } = snapshotOf(line);
+        return counts.processed > 0 && counts.deadLetter > 0 && counts.summary > 0 && latestMinute !== undefined;
       },
-      'processed, dead-lettered and summarized logins in the live view',
-      90_000,
+      'processed, dead-lettered and summarized logins and a closed 1m window in the live view',
+      // Live event times: the first full minute closes up to 65 s after the demo starts.
+      150_000,
     );
     expect(await demo.kill('SIGINT')).toBe(0);
 
     const last = snapshotOf(demo.lines[demo.lines.length - 1]);
     expect(last.counts.processed + last.counts.deadLetter).toBeLessThanOrEqual(last.counts.input);
     expect(last.rejections.map(([reason]) => reason)).toContain('MISSING_FIELD');
-  });
+    expect(last.latestMinute?.logins).toBeGreaterThan(0);
+    expect(last.counts.insights).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -1,5 +1,5 @@
 import type { TopicNames } from '@login-stream/config';
-import { DEAD_LETTER_HEADERS } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, windowInsightsSchema } from '@login-stream/schema';
 import type { Consumer, Kafka } from 'kafkajs';
 import { FlowStats } from './flow-stats';
 
@@ -18,12 +18,12 @@ export async function startFlowMonitor(kafka: Kafka, topics: TopicNames, groupId
   const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
   await consumer.connect();
   await consumer.subscribe({
-    topics: [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary],
+    topics: [topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary, topics.loginInsights, topics.loginInsightsLate],
     fromBeginning: true,
   });
   await consumer.run({
     autoCommit: false,
-    partitionsConsumedConcurrently: 4,
+    partitionsConsumedConcurrently: 6,
     eachBatch: async ({ batch }) => {
       const flow = FlowStats.topicOf(batch.topic, topics);
       if (flow === undefined) return;
@@ -33,6 +33,12 @@ export async function startFlowMonitor(kafka: Kafka, topics: TopicNames, groupId
           const header = message.headers?.[DEAD_LETTER_HEADERS.reason];
           const reason = Array.isArray(header) ? header[0] : header;
           stats.recordRejection(reason?.toString() ?? 'UNKNOWN');
+        }
+      }
+      if (flow === 'insights') {
+        for (const message of batch.messages) {
+          const result = windowInsightsSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+          if (result.success) stats.recordWindow(result.data);
         }
       }
     },

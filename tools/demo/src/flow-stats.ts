@@ -1,6 +1,7 @@
 import type { TopicNames } from '@login-stream/config';
+import type { WindowInsights } from '@login-stream/schema';
 
-export type FlowTopic = 'input' | 'processed' | 'deadLetter' | 'summary';
+export type FlowTopic = 'input' | 'processed' | 'deadLetter' | 'summary' | 'insights' | 'late';
 
 export interface FlowSnapshot {
   readonly elapsedMs: number;
@@ -9,12 +10,14 @@ export interface FlowSnapshot {
   readonly rates: Readonly<Record<FlowTopic, number>>;
   /** Dead letters by reason code, most frequent first. */
   readonly rejections: ReadonlyArray<readonly [string, number]>;
+  /** The closed 1m window that starts latest, if any. */
+  readonly latestMinute: WindowInsights | undefined;
 }
 
-const TOPICS: readonly FlowTopic[] = ['input', 'processed', 'deadLetter', 'summary'];
+const TOPICS: readonly FlowTopic[] = ['input', 'processed', 'deadLetter', 'summary', 'insights', 'late'];
 
 function zeroCounts(): Record<FlowTopic, number> {
-  return { input: 0, processed: 0, deadLetter: 0, summary: 0 };
+  return { input: 0, processed: 0, deadLetter: 0, summary: 0, insights: 0, late: 0 };
 }
 
 /** Running totals of what flowed through each topic; pure, fed by the flow monitor. */
@@ -23,6 +26,7 @@ export class FlowStats {
   private readonly rejections = new Map<string, number>();
   private lastCounts = zeroCounts();
   private lastAtMs: number;
+  private latestMinute: WindowInsights | undefined;
 
   constructor(private readonly startedAtMs: number) {
     this.lastAtMs = startedAtMs;
@@ -33,11 +37,18 @@ export class FlowStats {
     if (topic === names.processedLogins) return 'processed';
     if (topic === names.deadLetter) return 'deadLetter';
     if (topic === names.userSummary) return 'summary';
+    if (topic === names.loginInsights) return 'insights';
+    if (topic === names.loginInsightsLate) return 'late';
     return undefined;
   }
 
   record(topic: FlowTopic, count: number): void {
     this.counts[topic] += count;
+  }
+
+  /** A window result: the latest 1m window is kept for the view. */
+  recordWindow(result: WindowInsights): void {
+    if (result.window_size === '1m' && (this.latestMinute === undefined || result.window_start_ms > this.latestMinute.window_start_ms)) this.latestMinute = result;
   }
 
   recordRejection(reason: string): void {
@@ -56,6 +67,7 @@ export class FlowStats {
       counts: { ...this.counts },
       rates,
       rejections: [...this.rejections.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+      latestMinute: this.latestMinute,
     };
   }
 }

@@ -13,6 +13,7 @@ import { startService } from './service-process';
 const REPO = path.resolve(__dirname, '../../..');
 const PROCESSOR = path.join(REPO, 'services/login-processor/dist/main.js');
 const PRODUCER = path.join(REPO, 'services/producer/dist/main.js');
+const INSIGHTS = path.join(REPO, 'services/insights/dist/main.js');
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const logDir = path.join(REPO, '.kafka-local', 'demo-logs');
   mkdirSync(logDir, { recursive: true });
   const processor = startService('login-processor', PROCESSOR, [], env, path.join(logDir, 'login-processor.log'));
+  const insights = startService('insights', INSIGHTS, [], env, path.join(logDir, 'insights.log'));
   const producer = startService(
     'producer',
     PRODUCER,
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   let stopping = false;
   void processor.exited.then(failed(processor.name));
   void producer.exited.then(failed(producer.name));
+  void insights.exited.then(failed(insights.name));
 
   trapShutdownSignals({
     logger,
@@ -66,15 +69,15 @@ async function main(): Promise<void> {
     shutdown: async () => {
       stopping = true;
       clearInterval(timer);
-      // Producer first so the processor can drain what was sent before it stops.
+      // Producer first so the processor can drain what was sent before it stops; insights last.
       const producerExit = await producer.stop('SIGINT', 12_000);
-      const processorExit = await processor.stop('SIGTERM', 12_000);
+      const [processorExit, insightsExit] = await Promise.all([processor.stop('SIGTERM', 12_000), insights.stop('SIGTERM', 12_000)]);
       draw();
-      logger.info({ producerExit, processorExit }, 'services stopped');
+      logger.info({ producerExit, processorExit, insightsExit }, 'services stopped');
       await monitor.stop();
       await broker.stop();
-      if (producerExit !== 0 || processorExit !== 0) {
-        throw new LoginStreamError('UNEXPECTED', `a service did not stop cleanly (producer: ${producerExit}, processor: ${processorExit})`);
+      if (producerExit !== 0 || processorExit !== 0 || insightsExit !== 0) {
+        throw new LoginStreamError('UNEXPECTED', `a service did not stop cleanly (producer: ${producerExit}, processor: ${processorExit}, insights: ${insightsExit})`);
       }
     },
   });

@@ -1,4 +1,5 @@
 import type { TopicNames } from '@login-stream/config';
+import type { WindowInsights } from '@login-stream/schema';
 import type { FlowSnapshot, FlowTopic } from './flow-stats';
 
 const ROWS: ReadonlyArray<readonly [FlowTopic, keyof TopicNames]> = [
@@ -6,11 +7,26 @@ const ROWS: ReadonlyArray<readonly [FlowTopic, keyof TopicNames]> = [
   ['processed', 'processedLogins'],
   ['deadLetter', 'deadLetter'],
   ['summary', 'userSummary'],
+  ['insights', 'loginInsights'],
+  ['late', 'loginInsightsLate'],
 ];
 
 const num = (n: number) => n.toLocaleString('en-US');
 
-/** The live view as plain text lines: one row per topic, then rejections by reason. */
+/** The latest closed 1m window in a few lines: counts, device mix, most represented locale. */
+function minuteLines(w: WindowInsights | undefined): string[] {
+  if (w === undefined) return ['  latest closed 1m window: (none yet)'];
+  const devices = Object.entries(w.device_types).map(([d, n]) => `${d} ${num(n)} (${Math.round((100 * n) / Math.max(1, w.logins))}%)`);
+  const most = w.locales.most === null ? '(no locales)' : `${w.locales.most.locales.join(', ')} (${num(w.locales.most.logins)} logins)`;
+  return [
+    `  latest closed 1m window: ${w.window_start.slice(0, 16).replace('T', ' ')} UTC`,
+    `    ${num(w.logins)} logins, ${num(w.unique_users)} unique users`,
+    `    devices: ${devices.length === 0 ? '(none)' : devices.join(', ')}`,
+    `    most represented locale: ${most}`,
+  ];
+}
+
+/** The live view as plain text lines: one row per topic, the latest minute's insights, late events, then rejections by reason. */
 export function renderFlow(snapshot: FlowSnapshot, topics: TopicNames): string[] {
   const width = Math.max(...ROWS.map(([, key]) => topics[key].length));
   const lines = [
@@ -21,6 +37,9 @@ export function renderFlow(snapshot: FlowSnapshot, topics: TopicNames): string[]
       ([flow, key]) =>
         `  ${topics[key].padEnd(width)}  ${num(snapshot.counts[flow]).padStart(12)}  ${num(snapshot.rates[flow]).padStart(10)}`,
     ),
+    '',
+    ...minuteLines(snapshot.latestMinute),
+    `  late events (after their window closed): ${num(snapshot.counts.late)}`,
     '',
     '  rejections by reason:',
   ];

@@ -37,7 +37,7 @@ describe('stopping a service the way users run it', () => {
   const testKafka = new TestKafka();
   const started: ServiceChild[] = [];
   beforeAll(() => {
-    for (const dir of ['services/login-processor', 'services/producer', 'tools/demo']) buildPackage(path.join(REPO, dir));
+    for (const dir of ['services/login-processor', 'services/producer', 'services/insights', 'tools/demo']) buildPackage(path.join(REPO, dir));
   }, 180_000);
   afterEach(async () => {
     await Promise.all(started.splice(0).map((c) => c.kill('SIGKILL')));
@@ -46,6 +46,8 @@ describe('stopping a service the way users run it', () => {
 
   const topicEnv = () => {
     const topic = (name: string) => testKafka.own(uniqueName(name));
+    const insightsGroup = uniqueName('stop-insights-group');
+    testKafka.own(`${insightsGroup}-partials`);
     return {
       KAFKA_BROKERS: testKafka.brokers.join(','),
       TOPIC_USER_LOGIN: topic('stop-login'),
@@ -53,13 +55,16 @@ describe('stopping a service the way users run it', () => {
       TOPIC_DEAD_LETTER: topic('stop-dlq'),
       TOPIC_USER_SUMMARY: topic('stop-summary'),
       TOPIC_LOGIN_INSIGHTS: topic('stop-insights'),
+      TOPIC_LOGIN_INSIGHTS_LATE: topic('stop-late'),
       CONSUMER_GROUP_ID: uniqueName('stop-group'),
+      INSIGHTS_GROUP_ID: insightsGroup,
       LOG_LEVEL: 'info',
     };
   };
 
   it.each([
     ['npm start --workspace services/login-processor', 'SIGTERM', ['start', '--workspace', 'services/login-processor'], (l: Record<string, unknown>) => l['msg'] === 'login processor started'],
+    ['npm start --workspace services/insights', 'SIGTERM', ['start', '--workspace', 'services/insights'], (l: Record<string, unknown>) => l['msg'] === 'insights started'],
     ['npm start --workspace services/producer -- generate', 'SIGTERM', ['start', '--workspace', 'services/producer', '--', 'generate', '--rate', '100'], (l: Record<string, unknown>) => l['msg'] === 'producing'],
     ['npm start --workspace services/producer -- generate', 'SIGINT', ['start', '--workspace', 'services/producer', '--', 'generate', '--rate', '100'], (l: Record<string, unknown>) => l['msg'] === 'producing'],
   ] as const)('when `%s` gets %s, then node stops cleanly: npm and node exit 0 within 10 s and no node is left', async (_command, signal, args, running) => {
@@ -87,7 +92,7 @@ describe('stopping a service the way users run it', () => {
     const demo = childPids(npm.pid as number);
     expect(demo).toHaveLength(1);
     const services = childPids(demo[0]);
-    expect(services.length).toBeGreaterThanOrEqual(2);
+    expect(services.length).toBeGreaterThanOrEqual(3);
 
     expect(await withTimeout(npm.kill('SIGTERM'), { timeoutMs: 30_000, description: 'npm run demo to exit' })).toBe(0);
     expect([...demo, ...services].filter(isAlive)).toEqual([]);

@@ -5,6 +5,7 @@ import { loadPipelineConfig } from '@login-stream/config';
 import { keyPartitioner } from '@login-stream/kafka';
 import { buildPackage, pipelineEnv, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { EVENT_TIME_HEADER, formatIsoUtc, LINEAGE_HEADER, windowInsightsSchema } from '@login-stream/schema';
+import { addLogin, emptyPartial } from '../windows/window-aggregate';
 import type { Admin, Producer } from 'kafkajs';
 
 /**
@@ -15,13 +16,14 @@ import type { Admin, Producer } from 'kafkajs';
  *               commit until every input offset is committed;
  *   delay:      from that moment (the input has stopped) to the results of the windows holding
  *               the last events, which close by the idle rule with no further input;
- *   memory:     the process's peak RSS (VmHWM).
+ *   memory:     the process's peak RSS (VmHWM); and, measured in this process, the heap one
+ *               window holds per unique user (each with 10 logins from 1 or 2 IPs).
  */
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const USERS = Number(process.env['BENCH_USERS'] ?? 100_000);
 const MINUTES = Number(process.env['BENCH_MINUTES'] ?? 20);
-/** Insights instances sharing the groups: one per core of the 2-core reference machine, as the processor's bench runs. */
-const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 2);
+/** Insights instances sharing the groups. One: on the 2-core reference machine a second one competes with the broker for the cores. */
+const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 1);
 const START = Date.parse('2016-07-11T14:50:00Z');
 const SERVICE_DIR = path.resolve(__dirname, '../..');
 
@@ -58,6 +60,24 @@ async function preload(producer: Producer, topic: string): Promise<void> {
   }
 }
 
+/** Heap bytes a window's partial holds per unique user, after a full GC before and after filling it. */
+function windowBytesPerUser(users: number): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run the bench with node --expose-gc (npm run bench:insights does)');
+  const random = seededRandom(users);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const partial = emptyPartial();
+  for (let n = 0; n < users * 10; n++) {
+    const user = n % users;
+    addLogin(partial, { userId: `user-${user}`, deviceType: user % 2 ? 'iOS' : 'android', locale: `L${user % 50}`, ip: `10.${user % 256}.${(user >> 8) % 256}.${random() < 0.8 ? 1 : 2}` });
+  }
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  if (partial.users.size !== users) throw new Error(`expected ${users} users, got ${partial.users.size}`);
+  return bytes / users;
+}
+
 async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
   return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
@@ -71,6 +91,10 @@ function peakRssMb(pid: number | undefined): number {
 
 async function main(): Promise<void> {
   buildPackage(SERVICE_DIR);
+  for (const users of [10_000, 100_000, 1_000_000]) {
+    const perUser = windowBytesPerUser(users);
+    say(`window memory: ${round(users)} unique users → ${round((perUser * users) / 1048576)} MB of heap, ${round(perUser)} bytes per user`);
+  }
   const broker = await startBroker();
   say(`broker: ${broker.kind} at ${broker.bootstrapServers}`);
   const testKafka = new TestKafka(broker.bootstrapServers.split(','));
