@@ -4,3 +4,5 @@ export { envBoolean, envInt, envList, envTopic } from './env-types';
 export { COMPRESSION_CODECS, loadPipelineConfig } from './pipeline-config';
 export type { CompressionCodec, KafkaSettings, PipelineConfig, SaslSettings, TopicNames } from './pipeline-config';
 export { loadDotEnv } from './dotenv';
+export { stageEnv, stageSettingsFrom } from './stage-settings';
+export type { StageSettings } from './stage-settings';

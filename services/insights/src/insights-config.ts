@@ -1,5 +1,5 @@
-import { envInt, envList, envTopic, parseEnv } from '@login-stream/config';
-import type { Env } from '@login-stream/config';
+import { envInt, envList, envTopic, parseEnv, stageEnv, stageSettingsFrom } from '@login-stream/config';
+import type { Env, StageSettings } from '@login-stream/config';
 import { z } from 'zod';
 import { parseWindowSize } from './windows/window-size';
 import type { WindowSize } from './windows/window-size';
@@ -25,14 +25,10 @@ const insightsEnv = {
   INSIGHTS_GROUP_ID: z.string().trim().min(1).default('login-insights'),
   /** The internal topic of partials and progress marks; defaults to `<INSIGHTS_GROUP_ID>-partials`. */
   INSIGHTS_PARTIALS_TOPIC: envTopic.optional(),
-  STATS_INTERVAL_MS: envInt(100).default(10_000),
-  SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000),
-  TRANSACTION_TIMEOUT_MS: envInt(1_000, 900_000).default(60_000),
-  FETCH_MAX_BYTES_PER_PARTITION: envInt(1_024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
-  STATE_RESTORE_TIMEOUT_MS: envInt(1_000).default(120_000),
+  ...stageEnv,
 };
 
-export interface InsightsConfig {
+export interface InsightsConfig extends StageSettings {
   readonly sizes: readonly WindowSize[];
   readonly graceMs: number;
   readonly idleMs: number;
@@ -41,11 +37,6 @@ export interface InsightsConfig {
   /** Group of the merge stage (partials → login-insights, late). */
   readonly mergeGroupId: string;
   readonly partialsTopic: string;
-  readonly statsIntervalMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly transactionTimeoutMs: number;
-  readonly maxBytesPerPartition: number;
-  readonly stateRestoreTimeoutMs: number;
 }
 
 /** The insights service's own settings; the shared ones (brokers, topics) come from loadPipelineConfig. */
@@ -58,10 +49,6 @@ export function loadInsightsConfig(env: Env = process.env): InsightsConfig {
     groupId: e.INSIGHTS_GROUP_ID,
     mergeGroupId: `${e.INSIGHTS_GROUP_ID}-merge`,
     partialsTopic: e.INSIGHTS_PARTIALS_TOPIC ?? `${e.INSIGHTS_GROUP_ID}-partials`,
-    statsIntervalMs: e.STATS_INTERVAL_MS,
-    sessionTimeoutMs: e.SESSION_TIMEOUT_MS,
-    transactionTimeoutMs: e.TRANSACTION_TIMEOUT_MS,
-    maxBytesPerPartition: e.FETCH_MAX_BYTES_PER_PARTITION,
-    stateRestoreTimeoutMs: e.STATE_RESTORE_TIMEOUT_MS,
+    ...stageSettingsFrom(e),
   });
 }

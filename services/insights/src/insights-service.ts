@@ -3,6 +3,7 @@ import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import type { CommittedBatch } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
 import { compressionType, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, readMaxMessageBytes, readToEnd } from '@login-stream/kafka';
+import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { InsightsConfig } from './insights-config';
@@ -10,7 +11,7 @@ import type { MergedWindows } from './merge/merged-windows';
 import { createMergeHandler } from './stages/merge-stage';
 import { createWindowingHandler } from './stages/windowing-stage';
 import type { WindowingLane } from './stages/windowing-stage';
-import { InsightsStats, logStatsPeriodically } from './stats';
+import { InsightsStats } from './stats';
 
 /** The merge checkpoint holds a mark per input partition within offset.metadata.max.bytes (4096 by default). */
 const MAX_INPUT_PARTITIONS = 64;
@@ -137,7 +138,7 @@ export class InsightsService {
       }),
     });
     this.stages = { windowing, merge };
-    this.stopStats = logStatsPeriodically(this.stats, logger, config.statsIntervalMs);
+    this.stopStats = logPeriodically(logger, config.statsIntervalMs, 'stats', () => this.stats.snapshot());
     await Promise.all([windowing.start(), merge.start()]);
   }
 

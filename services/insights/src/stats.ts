@@ -1,4 +1,3 @@
-import type { Logger } from '@login-stream/logger';
 
 /** What the insights stages have committed since start. */
 export class InsightsStats {
@@ -25,15 +24,4 @@ export class InsightsStats {
     const mb = (bytes: number) => Math.round(bytes / 1048576);
     return { eventsIn: this.eventsIn, windowsEmitted: this.windowsEmitted, lateEvents: this.lateEvents, stragglers: this.stragglers, deadLettered: this.deadLettered, openWindows, memoryMb: { rss: mb(rss), heapTotal: mb(heapTotal), heapUsed: mb(heapUsed), arrayBuffers: mb(arrayBuffers) } };
   }
-}
-
-/** Logs a `stats` line every `intervalMs`; returns a stop function that logs a last one. */
-export function logStatsPeriodically(stats: InsightsStats, logger: Logger, intervalMs: number): () => void {
-  const log = () => logger.info(stats.snapshot(), 'stats');
-  const timer = setInterval(log, intervalMs);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-    log();
-  };
 }

@@ -2,12 +2,13 @@ import type { PipelineConfig } from '@login-stream/config';
 import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
 import { compressionType, ensureTopics, pipelineTopicSpecs } from '@login-stream/kafka';
+import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
 import type { CommittedBatch } from '@login-stream/exactly-once';
 import type { Admin, Kafka } from 'kafkajs';
 import type { ProcessorConfig } from './processor-config';
 import { createRoutingHandler } from './routing/routing-stage';
-import { logStatsPeriodically, ProcessorStats } from './stats';
+import { ProcessorStats } from './stats';
 import { createSummaryRestore } from './summary/summary-restore';
 import { createSummaryHandler } from './summary/summary-stage';
 import type { SummaryState } from './summary/summary-stage';
@@ -106,7 +107,7 @@ export class LoginProcessor {
       handler: createSummaryHandler(topics.userSummary, restore, logger),
     });
     this.stages = { routing, summary };
-    this.stopStats = logStatsPeriodically(this.stats, logger, config.statsIntervalMs);
+    this.stopStats = logPeriodically(logger, config.statsIntervalMs, 'stats', () => this.stats.snapshot());
     await Promise.all([routing.start(), summary.start()]);
   }
 

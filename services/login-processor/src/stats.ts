@@ -1,5 +1,4 @@
 import type { CommittedBatch } from '@login-stream/exactly-once';
-import type { Logger } from '@login-stream/logger';
 import type { RejectionCode } from '@login-stream/schema';
 
 /** Counts of committed work since start: records per output topic, dead letters per reason. */
@@ -16,15 +15,4 @@ export class ProcessorStats {
   snapshot(): { outputs: Record<string, number>; rejections: Partial<Record<RejectionCode, number>> } {
     return { outputs: Object.fromEntries(this.outputs), rejections: Object.fromEntries(this.rejections) };
   }
-}
-
-/** Logs a `stats` line every `intervalMs`; returns a stop function that logs a last one. */
-export function logStatsPeriodically(stats: ProcessorStats, logger: Logger, intervalMs: number): () => void {
-  const log = () => logger.info(stats.snapshot(), 'stats');
-  const timer = setInterval(log, intervalMs);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-    log();
-  };
 }
