@@ -2,13 +2,14 @@ import type { PipelineConfig } from '@login-stream/config';
 import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import type { CommittedBatch } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
-import { compressionType, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, readMaxMessageBytes, readToEnd } from '@login-stream/kafka';
+import { compressionType, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, readMaxMessageBytes } from '@login-stream/kafka';
 import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { InsightsConfig } from './insights-config';
 import type { MergedWindows } from './merge/merged-windows';
 import { createMergeHandler } from './stages/merge-stage';
+import { replayRange } from './stages/replay-range';
 import { createWindowingHandler } from './stages/windowing-stage';
 import type { WindowingLane } from './stages/windowing-stage';
 import { InsightsStats } from './stats';
@@ -67,16 +68,7 @@ export class InsightsService {
     }
 
     const read = (topic: string, partition: number, from: string, until: string, onMessage: (m: KafkaMessage) => void) =>
-      readToEnd(kafka, this.admin, {
-        topic,
-        partitions: [partition],
-        from: new Map([[partition, from]]),
-        until: new Map([[partition, until]]),
-        groupIdPrefix: `${config.groupId}-restore`,
-        timeoutMs: config.stateRestoreTimeoutMs,
-        logger,
-        onBatch: (_, messages) => messages.forEach(onMessage),
-      });
+      replayRange({ kafka, admin: this.admin, logger, topic, partition, from, until, groupIdPrefix: `${config.groupId}-restore`, timeoutMs: config.stateRestoreTimeoutMs, onMessage });
 
     const common = {
       kafka,
