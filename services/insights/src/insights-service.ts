@@ -87,6 +87,7 @@ export class InsightsService {
       },
       ...(clock !== undefined && { clock }),
     };
+    const tickIntervalMs = Math.min(1_000, Math.max(50, Math.floor(config.idleMs / 4)));
     const windowing = new ExactlyOnceStage({
       ...common,
       name: 'windowing',
@@ -97,13 +98,14 @@ export class InsightsService {
       inputTopic: topics.processedLogins,
       inputPartitions,
       outputTopics: [config.partialsTopic, topics.loginInsightsLate],
-      tickIntervalMs: Math.min(1_000, Math.max(50, Math.floor(config.idleMs / 4))),
+      tickIntervalMs,
       handler: createWindowingHandler({
         topics: { input: topics.processedLogins, partials: config.partialsTopic, late: topics.loginInsightsLate },
         settings: {
           rules: { sizes: config.sizes, graceMs: config.graceMs },
           idleMs: config.idleMs,
-          idleMarkIntervalMs: Math.min(5_000, Math.max(500, Math.floor(config.idleMs / 2))),
+          // Each idle mark lets the merge trust the partition's release a little longer: at every tick.
+          idleMarkIntervalMs: tickIntervalMs,
         },
         readInput: (partition, from, until, onMessage) => read(topics.processedLogins, partition, from, until, onMessage),
         stats: this.stats,
