@@ -28,9 +28,9 @@ export interface BatchHandler {
   /**
    * Stored with the batch's offset as the group's offset metadata (at most the broker's
    * offset.metadata.max.bytes, 4096 by default), so it commits or not with the batch, and
-   * handed to `restore` by the partition's next owner.
+   * handed to `restore` by the partition's next owner. `next` is the offset it commits.
    */
-  checkpoint?(): string;
+  checkpoint?(next: string): string;
   /** The batch's transaction committed: apply its working state to the partition's. */
   committed(): void;
 }

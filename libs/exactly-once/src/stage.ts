@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { classifyFailure, LoginStreamError } from '@login-stream/errors';
+import type { FailureKind } from '@login-stream/errors';
 import { OutageWindow } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { RejectionCode } from '@login-stream/schema';
@@ -9,6 +10,7 @@ import { commitBatch } from './batch-transaction';
 import { LaneRegistry } from './lane-registry';
 import type { Lane } from './lane-registry';
 import { buildRecordBatch, buildTickRequests } from './record-batch';
+import type { RecordBatch } from './record-batch';
 import type { StageHandler } from './stage-handler';
 
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
@@ -228,7 +230,8 @@ export class ExactlyOnceStage<S> {
     try {
       lane = await this.heartbeatUntil(this.lanes.get(partition), () => payload.heartbeat());
     } catch (err) {
-      return this.onFailure(partition, err);
+      if (this.onFailure(partition, err) !== 'fenced') throw err;
+      return;
     }
 
     if (lane.resumeFrom !== undefined) {
@@ -243,32 +246,50 @@ export class ExactlyOnceStage<S> {
     }
 
     const lastOffset = batch.lastOffset();
-    const failure = await lane.exclusive(() => this.commitInput(lane, payload));
-    if (failure !== undefined) return this.onFailure(partition, failure);
+    try {
+      await lane.exclusive(() => this.commitInput(lane, payload));
+    } catch (err) {
+      // Thrown back to kafkajs, which then fetches the batch again (a fenced partition is paused).
+      if (this.onFailure(partition, err) !== 'fenced') throw err;
+      return;
+    }
     payload.resolveOffset(lastOffset);
     await payload.heartbeat();
   }
 
-  /** Handles a batch and commits it; the failure, if it failed. */
-  private async commitInput(lane: Lane<S>, { batch }: EachBatchPayload): Promise<unknown> {
+  /** Handles a batch and commits it; throws what failed. */
+  private async commitInput(lane: Lane<S>, { batch }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
-    const { groupId, inputTopic, logger, handler } = this.options;
+    const nowMs = this.clock();
+    const now = new Date(nowMs).toISOString();
+    if (batch.messages.length > 0) lane.lastInputAtMs = nowMs;
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await this.commitWork(lane, next, () => {
+      const work = this.options.handler.batch(lane.state, { partition, now });
+      const built = buildRecordBatch(work, batch.messages, { topic: this.options.inputTopic, partition, failedAt: now }, lane.outputs);
+      return { built, metadata: work.checkpoint?.(next), committed: () => work.committed() };
+    });
+  }
+
+  /**
+   * Commits what `build` made (nothing when it returns undefined) in one transaction on the
+   * lane's producer, with the group offset `next` and the checkpoint as its metadata; then the
+   * work and the lane learn it committed. Throws what failed.
+   */
+  private async commitWork(lane: Lane<S>, next: string, build: () => { built: RecordBatch; metadata: string | undefined; committed: () => void } | undefined): Promise<void> {
+    const { groupId, inputTopic, logger } = this.options;
+    const { partition } = lane;
     try {
-      const nowMs = this.clock();
-      const now = new Date(nowMs).toISOString();
-      if (batch.messages.length > 0) lane.lastInputAtMs = nowMs;
-      const work = handler.batch(lane.state, { partition, now });
-      const built = buildRecordBatch(work, batch.messages, { topic: inputTopic, partition, failedAt: now }, lane.outputs);
-      const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      const metadata = work.checkpoint?.();
+      const made = build();
+      if (made === undefined) return;
+      const { built, metadata } = made;
       await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next, ...(metadata !== undefined && { metadata }) }, this.options.compression ?? CompressionTypes.None, logger);
       lane.position = next;
-      work.committed();
+      made.committed();
       this.outage.recovered();
       this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
-      return undefined;
     } catch (err) {
-      return staleLimitsOr(err, partition);
+      throw staleLimitsOr(err, partition);
     }
   }
 
@@ -283,61 +304,52 @@ export class ExactlyOnceStage<S> {
       lane.ticking = true;
       void lane
         .exclusive(() => this.tick(lane))
-        .then((failure) => {
+        .catch((err: unknown) => {
+          if (this.stopping || this.lanes.readyLane(lane.partition) !== lane) return;
+          // No batch may come to prepare the lane again (the input may be idle): the next tick does.
+          if (this.onFailure(lane.partition, err) === 'transient') this.reopen.add(lane.partition);
+        })
+        .finally(() => {
           lane.ticking = false;
-          if (failure === undefined || this.stopping || this.lanes.readyLane(lane.partition) !== lane) return;
-          try {
-            this.onFailure(lane.partition, failure);
-          } catch {
-            // Thrown for kafkajs' sake in a batch; here the lane is dropped and reopened by a tick.
-            this.reopen.add(lane.partition);
-          }
         });
     }
   }
 
   /** One tick of a lane: the handler's writes, in a transaction that commits the same offset. */
-  private async tick(lane: Lane<S>): Promise<unknown> {
-    const { groupId, inputTopic, logger, handler } = this.options;
-    if (this.stopping || this.lanes.readyLane(lane.partition) !== lane || handler.tick === undefined) return undefined;
-    const { partition } = lane;
-    try {
-      const work = handler.tick(lane.state, { partition, nowMs: this.clock(), caughtUp: lane.caughtUp, lastInputAtMs: lane.lastInputAtMs, position: lane.position });
-      if (work === undefined) return undefined;
-      const built = buildTickRequests(work.outputs, lane.outputs);
-      const { checkpoint: metadata } = work;
-      await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next: lane.position, ...(metadata !== undefined && { metadata }) }, this.options.compression ?? CompressionTypes.None, logger);
-      work.committed();
-      this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
-      return undefined;
-    } catch (err) {
-      return staleLimitsOr(err, partition);
-    }
+  private async tick(lane: Lane<S>): Promise<void> {
+    const { handler } = this.options;
+    if (this.stopping || this.lanes.readyLane(lane.partition) !== lane) return;
+    await this.commitWork(lane, lane.position, () => {
+      const work = handler.tick?.(lane.state, { partition: lane.partition, nowMs: this.clock(), caughtUp: lane.caughtUp, lastInputAtMs: lane.lastInputAtMs, position: lane.position });
+      return work === undefined ? undefined : { built: buildTickRequests(work.outputs, lane.outputs), metadata: work.checkpoint, committed: () => work.committed() };
+    });
   }
 
   /**
-   * Any failure of a batch drops the lane: if a commit failed, its outcome is unknown, and the
-   * next batch of the partition re-fences, re-reads the committed offset and restores state,
-   * which is right whether the commit landed or not.
+   * Any failure of a batch or tick drops the lane: if a commit failed, its outcome is unknown,
+   * and the partition's next lane re-fences, re-reads the committed offset and restores state,
+   * which is right whether the commit landed or not. Returns what the failure was.
    */
-  private onFailure(partition: number, err: unknown): void {
+  private onFailure(partition: number, err: unknown): FailureKind {
     const { logger, name, inputTopic } = this.options;
     this.lanes.drop(partition);
-    switch (classifyFailure(err)) {
+    const kind = classifyFailure(err);
+    switch (kind) {
       case 'fenced':
         // Another instance owns the partition now; leave it alone until the group reassigns.
         logger.warn({ stage: name, partition, err }, 'partition fenced by another instance; paused until the next rebalance');
         this.consumer.pause([{ topic: inputTopic, partitions: [partition] }]);
         this.paused.add(partition);
-        return;
+        break;
       case 'transient':
         logger.warn({ stage: name, partition, err }, 'batch failed; retrying from the last committed offset');
-        throw err;
+        break;
       case 'fatal':
         logger.error({ stage: name, partition, err }, 'batch failed with an unrecoverable error');
         this.options.onFatal(err);
-        throw err;
+        break;
     }
+    return kind;
   }
 
   /** Keeps the group membership alive while a lane is being prepared (restores can take a while). */

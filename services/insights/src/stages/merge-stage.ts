@@ -75,12 +75,10 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
     restore: (partitions, positions) => Promise.all(partitions.map((_, i) => restore(positions[i]))),
 
     batch(merged): BatchHandler {
-      let last = -1n;
-      let emitted: EmittedWindow[] = [];
+      const emitted: EmittedWindow[] = [];
       let late = 0;
       return {
         record(message) {
-          last = BigInt(message.offset);
           const record = readInternalRecord(message);
           const offset = BigInt(message.offset);
           switch (record.kind) {
@@ -113,13 +111,13 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
             }
             case 'mark': {
               const done = merged.mark(record.source, record.mark);
-              emitted = [...emitted, ...done];
+              emitted.push(...done);
               const nowMs = clock();
               return { outputs: done.map((w) => result(w, nowMs)) };
             }
           }
         },
-        checkpoint: () => encodeMergeCheckpoint({ ...merged.checkpoint(), replayFrom: (merged.firstOpenOffset() ?? last + 1n).toString() }),
+        checkpoint: (next) => encodeMergeCheckpoint({ ...merged.checkpoint(), replayFrom: merged.firstOpenOffset()?.toString() ?? next }),
         committed() {
           for (const w of emitted) {
             logger.info({ windowSize: w.size.label, windowStart: new Date(w.startMs).toISOString(), logins: w.partial.logins, uniqueUsers: w.partial.users.size }, 'window emitted');

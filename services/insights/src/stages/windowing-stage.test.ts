@@ -29,7 +29,7 @@ function handlerWith(readInput: ReadInput = async () => undefined) {
   return createWindowingHandler({ topics, settings, readInput, stats: new InsightsStats(), logger });
 }
 
-/** Runs a batch as the stage does: every record, then finish; the transaction is taken as committed. */
+/** Runs a batch as the stage does: every record, then finish; the transaction (committing the offset after the last record) is taken as committed. */
 function runBatch(work: BatchHandler, messages: readonly KafkaMessage[]): { outcomes: RecordOutcome[]; finished: OutputRecord[]; checkpoint: string | undefined } {
   const outcomes = messages.map((m) => {
     const outcome = work.record(m);
@@ -37,7 +37,7 @@ function runBatch(work: BatchHandler, messages: readonly KafkaMessage[]): { outc
     return outcome;
   });
   const finished = [...(work.finish?.() ?? [])];
-  const checkpoint = work.checkpoint?.();
+  const checkpoint = work.checkpoint?.(String(Number(messages[messages.length - 1]?.offset ?? -1) + 1));
   work.committed();
   return { outcomes, finished, checkpoint };
 }

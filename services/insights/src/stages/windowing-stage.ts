@@ -61,8 +61,9 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
   const closedRecords = (lane: WindowingLane): OutputRecord[] =>
     lane.windows.takeClosed().flatMap((w) => partialRecords(topics.partials, lane.partition, w, w.partial).map(asRecord));
 
-  const checkpoint = (lane: WindowingLane, idle: boolean, next: bigint): string =>
-    encodeWindowingCheckpoint({ ...lane.windows.checkpoint(), idle, replayFrom: (lane.windows.firstOpenOffset() ?? next).toString() });
+  /** `next` is the offset the transaction commits: restore replays nothing when no window is open. */
+  const checkpoint = (lane: WindowingLane, idle: boolean, next: string): string =>
+    encodeWindowingCheckpoint({ ...lane.windows.checkpoint(), idle, replayFrom: lane.windows.firstOpenOffset()?.toString() ?? next });
 
   async function restoreOne(partition: number, position: CommittedPosition): Promise<WindowingLane> {
     const fresh = (windows: PartitionWindows, idle = false): WindowingLane => ({ partition, windows, idle, lastMarkAtMs: 0, markedSteps: windows.closingSteps() });
@@ -90,7 +91,6 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
 
     batch(lane, { now }): BatchHandler {
       const nowMs = Date.parse(now);
-      let last = '-1';
       let taken = 0;
       let late = 0;
       let stragglers = 0;
@@ -98,7 +98,6 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
       let marked = false;
       return {
         record(message) {
-          last = message.offset;
           const read = readLogin(message.value, message.headers);
           if ('rejections' in read) return read;
           // Nothing to write for a login on time for every size, so nothing can refuse it: counted at once.
@@ -130,7 +129,7 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
           if (marked) records.push(mark(lane, false, nowMs));
           return records;
         },
-        checkpoint: () => checkpoint(lane, false, BigInt(last) + 1n),
+        checkpoint: (next) => checkpoint(lane, false, next),
         committed() {
           if (marked) lane.lastMarkAtMs = nowMs;
           lane.markedSteps = steps;
@@ -151,7 +150,7 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
       const outputs = [...closedRecords(lane), mark(lane, true, nowMs)];
       return {
         outputs,
-        checkpoint: checkpoint(lane, true, BigInt(position)),
+        checkpoint: checkpoint(lane, true, position),
         committed() {
           lane.idle = true;
           lane.lastMarkAtMs = nowMs;
