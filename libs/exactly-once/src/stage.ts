@@ -297,7 +297,13 @@ export class ExactlyOnceStage<S> {
     if (this.stopping) return;
     for (const partition of this.reopen) {
       this.reopen.delete(partition);
-      if (this.assigned.has(partition) && !this.paused.has(partition)) this.lanes.get(partition).catch(() => undefined);
+      if (!this.assigned.has(partition) || this.paused.has(partition)) continue;
+      // A fatal failure is reported by onPrepareFailed; a transient one is tried again next tick.
+      this.lanes.get(partition).catch((err: unknown) => {
+        if (this.stopping || classifyFailure(err) !== 'transient') return;
+        this.lanes.drop(partition);
+        this.reopen.add(partition);
+      });
     }
     for (const lane of this.lanes.readyLanes()) {
       if (lane.ticking === true) continue;

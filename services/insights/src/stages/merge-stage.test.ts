@@ -69,6 +69,19 @@ describe('the merge stage’s handler', () => {
     expect(merged.openWindows).toBe(1);
   });
 
+  it('when a partial cannot be merged (its window already emitted, or of a size no longer configured), then it is dead-lettered with why, not dropped', async () => {
+    const h = handler();
+    const [merged] = await h.restore([0], [{ offset: undefined, metadata: undefined }]);
+    run(h.batch(merged, { partition: 0, now: new Date(WALL).toISOString() }), [...partialOf(0, '14:39:00', 'a'), mark(0, '14:40:06'), mark(1, '14:40:06')]);
+    const again = partialOf(1, '14:39:00', 'b')[0];
+    const unknownSize = consumed({ ...partialRecords(topics.partials, 0, { size: { label: '5m', ms: 300_000 }, startMs: at('14:35:00') }, emptyPartial())[0] });
+    const work = h.batch(merged, { partition: 0, now: new Date(WALL).toISOString() });
+    expect([work.record(again), work.record(unknownSize)]).toEqual([
+      { rejections: [expect.objectContaining({ code: 'PROCESSING_ERROR', message: expect.stringContaining('already emitted') })] },
+      { rejections: [expect.objectContaining({ code: 'PROCESSING_ERROR', message: expect.stringContaining('no longer configured') })] },
+    ]);
+  });
+
   it('when the merge is restored from its checkpoint, then the partials from the checkpoint’s offset are replayed into the windows not yet final, and those complete as before', async () => {
     // 14:40 is final as of the checkpoint (its end + grace, 14:41:05, is covered); 14:41 is not.
     const replay = [...partialOf(0, '14:40:00', 'x'), ...partialOf(0, '14:41:00', 'a'), ...partialOf(1, '14:41:00', 'b')];

@@ -86,14 +86,13 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
               return { rejections: [{ code: 'PROCESSING_ERROR', message: `a record of the insights partials topic cannot be read: ${record.why}` }] };
             case 'partial': {
               const ref = windowOfKey(record.window, sizes);
+              // Either would be lost from every result: dead-lettered, where it can be seen and replayed.
               if (ref === undefined) {
-                logger.warn({ window: record.window, sizes: sizes.map((s) => s.label) }, 'a partial of a window size no longer configured is ignored');
-                return { outputs: [] };
+                return { rejections: [{ code: 'PROCESSING_ERROR', message: `a partial of ${record.window}, a window size no longer configured (${sizes.map((s) => s.label).join(',')})` }] };
               }
               if (merged.isFinal(ref)) {
-                // A partial always precedes the mark that closes its window: this cannot happen unless the topic was tampered with.
-                logger.error({ window: record.window, source: record.source, offset: message.offset }, 'a partial of a window already emitted is ignored');
-                return { outputs: [] };
+                // A partial always precedes the mark that closes its window: only a tampered topic gets here.
+                return { rejections: [{ code: 'PROCESSING_ERROR', message: `a partial of ${record.window} from partition ${record.source}, a window already emitted` }] };
               }
               return { outputs: [], accept: () => merged.addPartial(ref, record.merge, offset) };
             }
