@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { readToEnd } from '@login-stream/kafka';
 import { buildPackage, pipelineEnv, ServiceChild, startLocalBroker, waitUntil } from '@login-stream/kafka-testing';
 import type { LocalBroker } from '@login-stream/kafka-testing';
-import { createLogger } from '@login-stream/logger';
 import { decodeDeadLetterHeaders, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, KafkaMessage } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { header, readCommitted } from './testing/topic-reader';
 
 // The services against a broker that is SIGKILLed mid-stream and started again on the same data
 // directory and port. The broker is this file's own, so no other test sees the outage.
@@ -17,23 +16,11 @@ const PRODUCER = path.join(REPO, 'services/producer/dist/main.js');
 /** The outage: over the two minutes the services must ride out. */
 const OUTAGE_MS = 125_000;
 const EVENTS = 30_000;
-const logger = createLogger({ service: 'broker-outage-test', level: 'silent' });
 
 async function committedInput(admin: Admin, groupId: string, topic: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
   return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
-
-async function readAll(kafka: Kafka, admin: Admin, topic: string): Promise<Array<KafkaMessage & { partition: number }>> {
-  const all: Array<KafkaMessage & { partition: number }> = [];
-  await readToEnd(kafka, admin, { topic, groupIdPrefix: 'outage-read', timeoutMs: 60_000, logger, onBatch: (partition, messages) => all.push(...messages.map((m) => ({ ...m, partition }))) });
-  return all;
-}
-
-const header = (m: KafkaMessage, name: string) => {
-  const v = m.headers?.[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString();
-};
 
 const fatalLines = (child: ServiceChild) => child.lines.filter((l) => l['level'] === 'fatal');
 
@@ -80,15 +67,15 @@ describe('a broker outage', () => {
     expect(await producer.exitCode(180_000)).toBe(0);
     await waitUntil(async () => (await committedInput(admin, groupId, env['TOPIC_USER_LOGIN'])) >= EVENTS, { timeoutMs: 120_000, description: 'the processor to commit every login' });
 
-    const input = await readAll(kafka, admin, env['TOPIC_USER_LOGIN']);
+    const input = await readCommitted(kafka, admin, env['TOPIC_USER_LOGIN']);
     expect(input).toHaveLength(EVENTS); // nothing lost or sent twice by the producer
     const seen = new Map<string, number>();
     const count = (id: string) => seen.set(id, (seen.get(id) ?? 0) + 1);
-    for (const m of await readAll(kafka, admin, env['TOPIC_PROCESSED_LOGINS'])) {
+    for (const m of await readCommitted(kafka, admin, env['TOPIC_PROCESSED_LOGINS'])) {
       const lineage = parseLineage(header(m, LINEAGE_HEADER) ?? '');
       count(`${lineage?.partition}:${lineage?.offset}`);
     }
-    for (const m of await readAll(kafka, admin, env['TOPIC_DEAD_LETTER'])) {
+    for (const m of await readCommitted(kafka, admin, env['TOPIC_DEAD_LETTER'])) {
       const info = decodeDeadLetterHeaders(m.headers);
       count(`${info.sourcePartition}:${info.sourceOffset}`);
     }
