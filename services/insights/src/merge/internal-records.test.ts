@@ -1,7 +1,7 @@
 import { LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER } from '@login-stream/schema';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { addLogin, emptyPartial } from '../windows/window-aggregate';
-import { lateRecord, MAX_CHUNK_BYTES, markRecord, partialRecords, readInternalRecord, stragglerRecord, windowKey, windowOfKey } from './internal-records';
+import { addLogin, emptyPartial, emptySummary, summarize } from '../windows/window-aggregate';
+import { lateRecord, MAX_CHUNK_BYTES, markRecord, partialRecords, readInternalRecord, stragglerRecord, summaryRecords, windowKey, windowOfKey } from './internal-records';
 
 const MINUTE = { label: '1m', ms: 60_000 };
 const HOUR = { label: '1h', ms: 3_600_000 };
@@ -25,14 +25,31 @@ describe('records of the partials topic', () => {
     const records = partialRecords('partials', 2, { size: MINUTE, startMs: START }, partial);
     expect(records.length).toBeGreaterThan(1);
     for (const r of records) expect(Buffer.byteLength(String(r.value))).toBeLessThan(MAX_CHUNK_BYTES + 1024);
-    const back = emptyPartial();
+    const back = { partial: emptyPartial(), summary: emptySummary() };
     for (const r of records) {
       const read = readInternalRecord(consumed(r));
       if (read.kind !== 'partial') throw new Error(read.kind);
       expect([read.source, read.window]).toEqual([2, '1m:2016-07-11T14:39:00.000Z']);
       read.merge(back);
     }
-    expect(back).toEqual(partial);
+    expect(back).toEqual({ partial, summary: emptySummary() });
+  });
+
+  it('when a window’s summary is larger than a chunk, then it travels as several records under the bound, and merging them gives the summary back', () => {
+    const partial = emptyPartial();
+    for (let i = 0; i < 40_000; i++) addLogin(partial, { userId: `user-${i % 9_000}`, deviceType: i % 2 ? 'iOS' : 'android', locale: `L${i % 7}`, ...(i % 5 > 0 && { ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }) });
+    const summary = summarize(partial);
+    const records = summaryRecords('partials', 3, { size: HOUR, startMs: Date.parse('2016-07-11T14:00:00Z') }, summary);
+    expect(records.length).toBeGreaterThan(1);
+    for (const r of records) expect(Buffer.byteLength(String(r.value))).toBeLessThan(MAX_CHUNK_BYTES + 1024);
+    const back = { partial: emptyPartial(), summary: emptySummary() };
+    for (const r of records) {
+      const read = readInternalRecord(consumed(r));
+      if (read.kind !== 'partial') throw new Error(read.kind);
+      expect([read.source, read.window]).toEqual([3, '1h:2016-07-11T14:00:00.000Z']);
+      read.merge(back);
+    }
+    expect(back).toEqual({ partial: emptyPartial(), summary });
   });
 
   it('when a mark is written, then it is read back as it was', () => {
@@ -58,6 +75,18 @@ describe('records of the partials topic', () => {
   it('when a record is not one of the stages’, then it is unreadable, with why', () => {
     expect(readInternalRecord(consumed({ key: 'x', value: 'nope', headers: { 'insights.kind': 'mark', 'insights.source': '0' } })).kind).toBe('unreadable');
     expect(readInternalRecord(consumed({ key: 'x', value: '{}' })).kind).toBe('unreadable');
+    expect(readInternalRecord(consumed({ key: 'x', value: 'null', headers: { 'insights.kind': 'summary', 'insights.source': '0' } }))).toEqual({ kind: 'unreadable', why: 'its value is not a JSON object' });
+  });
+
+  it.each([
+    ['a negative count', { users: -1 }],
+    ['a count that is not a number', { device_types: { iOS: '3' } }],
+    ['more than 10 listed users', { max_ip_users: Array.from({ length: 11 }, (_, i) => `u${i}`) }],
+    ['an ip that is not a string', { ips: ['1.1.1.1', 7] }],
+  ])('when a summary has %s, then it is unreadable rather than merged', (_what, change) => {
+    const [record] = summaryRecords('partials', 0, { size: MINUTE, startMs: START }, summarize(emptyPartial()));
+    const tampered = { ...record, value: JSON.stringify({ ...JSON.parse(String(record.value)), ...change }) };
+    expect(readInternalRecord(consumed(tampered)).kind).toBe('unreadable');
   });
 
   it('when a window key is read back, then it names the same window, if its size is configured', () => {

@@ -1,15 +1,16 @@
 import { formatIsoUtc, formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER, parseLateWindows, windowInsightsKey } from '@login-stream/schema';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { WindowRef } from '../windows/partition-windows';
-import { addCount, addUserIp, ipsOf } from '../windows/window-aggregate';
-import type { WindowPartial } from '../windows/window-aggregate';
+import { addCount, addSummary, addUserIp, ipsOf, MAX_LISTED_USERS } from '../windows/window-aggregate';
+import type { WindowPartial, WindowSummary } from '../windows/window-aggregate';
 import type { WindowSize } from '../windows/window-size';
 import type { SourceMark } from './source-mark';
 
 /**
  * The records of the internal partials topic, which the windowing lanes write and the merge
- * reads: a partial (chunk) of a window one partition closed, a straggler (a login for a window
- * its partition had released while idle), or a mark of the partition's progress. One topic with
+ * reads: a window one partition closed, in chunks (a summary if its stream time closed it, its
+ * partial with the users if it released it while idle), a straggler (a login for a window its
+ * partition had released), or a mark of the partition's progress. One topic with
  * one partition, so the merge sees each partition's records in the order they were written.
  */
 export const KIND_HEADER = 'insights.kind';
@@ -19,8 +20,14 @@ const RELEASED_HEADER = 'insights.released';
 /** A partial chunk stays well under any sane max.message.bytes (counted in UTF-16 units, ≤ 3 bytes each). */
 export const MAX_CHUNK_BYTES = 256 * 1024;
 
+/** Where the merge gathers a window: the partials of partitions that released it, the summaries of the others. */
+export interface MergeTarget {
+  readonly partial: WindowPartial;
+  readonly summary: WindowSummary;
+}
+
 export type InternalRecord =
-  | { readonly kind: 'partial'; readonly source: number; readonly window: string; readonly merge: (into: WindowPartial) => void }
+  | { readonly kind: 'partial'; readonly source: number; readonly window: string; readonly merge: (into: MergeTarget) => void }
   | { readonly kind: 'straggler'; readonly source: number; readonly released: readonly string[]; readonly late: readonly string[]; readonly behindMs: string }
   | { readonly kind: 'mark'; readonly source: number; readonly mark: SourceMark }
   | { readonly kind: 'unreadable'; readonly why: string };
@@ -37,6 +44,40 @@ export function windowOfKey(key: string, sizes: readonly WindowSize[]): WindowRe
   return size === undefined || Number.isNaN(startMs) ? undefined : { size, startMs };
 }
 
+interface Counts {
+  readonly logins: number;
+  readonly device_types: Record<string, number>;
+  readonly locales: Record<string, number>;
+}
+
+/**
+ * A window's records of at most ~MAX_CHUNK_BYTES: `entries` (each an item list and its size)
+ * spread over chunks, the counts on the first only, so that merging every chunk adds them once.
+ */
+function chunkRecords<C>(topic: string, kind: string, source: number, ref: WindowRef, entries: Iterable<readonly [ReadonlyArray<string | number>, number]>, chunk: (first: boolean, items: Array<string | number>) => C): Message[] {
+  const key = windowKey(ref);
+  const headers = { [KIND_HEADER]: kind, [SOURCE_HEADER]: String(source) };
+  const records: Message[] = [];
+  let items: Array<string | number> = [];
+  let bytes = 0;
+  const flush = () => {
+    records.push({ topic, key, value: JSON.stringify(chunk(records.length === 0, items)), headers, partition: 0 } as Message);
+    items = [];
+    bytes = 0;
+  };
+  for (const [entry, entryBytes] of entries) {
+    if (bytes > 0 && bytes + entryBytes > MAX_CHUNK_BYTES) flush();
+    for (const item of entry) items.push(item);
+    bytes += entryBytes;
+  }
+  flush();
+  return records;
+}
+
+function countsOf(first: boolean, counts: { logins: number; deviceTypes: ReadonlyMap<string, number>; locales: ReadonlyMap<string, number> }): Counts {
+  return first ? { logins: counts.logins, device_types: Object.fromEntries(counts.deviceTypes), locales: Object.fromEntries(counts.locales) } : { logins: 0, device_types: {}, locales: {} };
+}
+
 interface PartialChunk {
   readonly logins: number;
   readonly device_types: Record<string, number>;
@@ -45,40 +86,45 @@ interface PartialChunk {
   readonly users: ReadonlyArray<string | number>;
 }
 
-/** A closed window's partial as records of at most ~MAX_CHUNK_BYTES; counts ride on the first. */
+/** A window a partition released, as its partial: every user with its IPs. */
 export function partialRecords(topic: string, source: number, ref: WindowRef, partial: WindowPartial): Message[] {
-  const key = windowKey(ref);
-  const headers = { [KIND_HEADER]: 'partial', [SOURCE_HEADER]: String(source) };
-  const records: Message[] = [];
-  let users: Array<string | number> = [];
-  let bytes = 0;
-  const flush = () => {
-    const first = records.length === 0;
-    const chunk: PartialChunk = {
-      logins: first ? partial.logins : 0,
-      device_types: first ? Object.fromEntries(partial.deviceTypes) : {},
-      locales: first ? Object.fromEntries(partial.locales) : {},
-      users,
-    };
-    records.push({ topic, key, value: JSON.stringify(chunk), headers, partition: 0 } as Message);
-    users = [];
-    bytes = 0;
-  };
-  for (const [user, ips] of partial.users) {
-    const list = ipsOf(ips);
-    // UTF-16 units: a bound of MAX_CHUNK_BYTES of them is at most 3× that in UTF-8, still well under any limit.
-    let entryBytes = user.length + 8;
-    for (const ip of list) entryBytes += ip.length + 3;
-    if (bytes > 0 && bytes + entryBytes > MAX_CHUNK_BYTES) flush();
-    users.push(user, list.length, ...list);
-    bytes += entryBytes;
+  function* entries(): Generator<readonly [ReadonlyArray<string | number>, number]> {
+    for (const [user, ips] of partial.users) {
+      const list = ipsOf(ips);
+      // UTF-16 units: a bound of MAX_CHUNK_BYTES of them is at most 3× that in UTF-8, still well under any limit.
+      let entryBytes = user.length + 8;
+      for (const ip of list) entryBytes += ip.length + 3;
+      yield [[user, list.length, ...list], entryBytes];
+    }
   }
-  flush();
-  return records;
+  return chunkRecords(topic, 'partial', source, ref, entries(), (first, users): PartialChunk => ({ ...countsOf(first, partial), users }));
 }
 
-function mergeChunk(chunk: PartialChunk): (into: WindowPartial) => void {
-  return (into) => {
+interface SummaryChunk extends Counts {
+  readonly users: number;
+  readonly multiple_ip_users: number;
+  readonly max_ips: number;
+  readonly max_ip_users: readonly string[];
+  readonly ips: readonly string[];
+}
+
+/** A window a partition's stream time closed, as its summary: counts, IP extremes, distinct IPs. */
+export function summaryRecords(topic: string, source: number, ref: WindowRef, summary: WindowSummary): Message[] {
+  function* entries(): Generator<readonly [ReadonlyArray<string>, number]> {
+    for (const ip of summary.ips) yield [[ip], ip.length + 3];
+  }
+  return chunkRecords(topic, 'summary', source, ref, entries(), (first, ips): SummaryChunk => ({
+    ...countsOf(first, summary),
+    users: first ? summary.users : 0,
+    multiple_ip_users: first ? summary.usersWithMultipleIps : 0,
+    max_ips: first ? summary.maxIps : 0,
+    max_ip_users: first ? summary.maxIpUsers : [],
+    ips: ips as string[],
+  }));
+}
+
+function mergePartialChunk(chunk: PartialChunk): (into: MergeTarget) => void {
+  return ({ partial: into }) => {
     into.logins += chunk.logins;
     for (const [type, n] of Object.entries(chunk.device_types)) addCount(into.deviceTypes, type, n);
     for (const [locale, n] of Object.entries(chunk.locales)) addCount(into.locales, locale, n);
@@ -91,6 +137,20 @@ function mergeChunk(chunk: PartialChunk): (into: WindowPartial) => void {
       i += 2 + n;
     }
   };
+}
+
+function mergeSummaryChunk(chunk: SummaryChunk): (into: MergeTarget) => void {
+  return ({ summary }) =>
+    addSummary(summary, {
+      logins: chunk.logins,
+      deviceTypes: Object.entries(chunk.device_types),
+      locales: Object.entries(chunk.locales),
+      users: chunk.users,
+      usersWithMultipleIps: chunk.multiple_ip_users,
+      maxIps: chunk.max_ips,
+      maxIpUsers: chunk.max_ip_users,
+      ips: chunk.ips,
+    });
 }
 
 export function markRecord(topic: string, source: number, mark: SourceMark): Message {
@@ -142,6 +202,15 @@ function isFlatUsers(users: unknown): users is ReadonlyArray<string | number> {
   return true;
 }
 
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isCountMap = (v: unknown): v is Record<string, number> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isCount);
+const isCounts = (v: Record<string, unknown>): boolean => isCount(v.logins) && isCountMap(v.device_types) && isCountMap(v.locales);
+
+function isSummaryChunk(v: Record<string, unknown>): boolean {
+  return isCounts(v) && isCount(v.users) && isCount(v.multiple_ip_users) && isCount(v.max_ips) && isStrings(v.max_ip_users) && v.max_ip_users.length <= MAX_LISTED_USERS && isStrings(v.ips);
+}
+
 const nullableMs = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 /** Reads a record of the partials topic. */
@@ -159,9 +228,14 @@ export function readInternalRecord(message: KafkaMessage): InternalRecord {
         behindMs: text(message.headers, LATE_BEHIND_HEADER) ?? '0',
       };
     }
-    const value = JSON.parse(message.value?.toString() ?? '') as Record<string, unknown>;
-    if (kind === 'partial' && message.key !== null && typeof value.logins === 'number' && isFlatUsers(value.users)) {
-      return { kind, source, window: message.key.toString(), merge: mergeChunk(value as unknown as PartialChunk) };
+    const json: unknown = JSON.parse(message.value?.toString() ?? '');
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'unreadable', why: 'its value is not a JSON object' };
+    const value = json as Record<string, unknown>;
+    if (kind === 'partial' && message.key !== null && isCounts(value) && isFlatUsers(value.users)) {
+      return { kind, source, window: message.key.toString(), merge: mergePartialChunk(value as unknown as PartialChunk) };
+    }
+    if (kind === 'summary' && message.key !== null && isSummaryChunk(value)) {
+      return { kind: 'partial', source, window: message.key.toString(), merge: mergeSummaryChunk(value as unknown as SummaryChunk) };
     }
     if (kind === 'mark' && nullableMs(value.stream_time_ms) && nullableMs(value.released_through_ms) && typeof value.idle === 'boolean' && typeof value.at_ms === 'number') {
       return { kind, source, mark: { streamTimeMs: value.stream_time_ms, releasedThroughMs: value.released_through_ms, idle: value.idle, atMs: value.at_ms } };

@@ -1,7 +1,8 @@
 import { seededRandom } from '@login-stream/kafka-testing';
 import type { WindowRef } from '../windows/partition-windows';
 import { addLogin } from '../windows/window-aggregate';
-import type { WindowLogin, WindowPartial } from '../windows/window-aggregate';
+import type { WindowLogin } from '../windows/window-aggregate';
+import type { MergeTarget } from './internal-records';
 import { MergedWindows } from './merged-windows';
 import type { EmittedWindow, MergeRules } from './merged-windows';
 import type { SourceMark } from './source-mark';
@@ -16,12 +17,12 @@ const rules = (sources: number): MergeRules => ({ graceMs: GRACE, idleMs: IDLE, 
 const minute = (time: string): WindowRef => ({ size: MINUTE, startMs: at(time) });
 const SEED = 424_242;
 
-const partialOf = (...users: string[]) => (into: WindowPartial) => {
-  for (const userId of users) addLogin(into, { userId });
+const partialOf = (...users: string[]) => (into: MergeTarget) => {
+  for (const userId of users) addLogin(into.partial, { userId });
 };
 const streamMark = (streamTime: string, atMs = WALL): SourceMark => ({ streamTimeMs: at(streamTime), releasedThroughMs: null, idle: false, atMs });
 const idleMark = (streamTime: string | null, atMs: number): SourceMark => ({ streamTimeMs: streamTime === null ? null : at(streamTime), releasedThroughMs: atMs, idle: true, atMs });
-const describe_ = (emitted: readonly EmittedWindow[]) => emitted.map((w) => `${w.size.label}@${new Date(w.startMs).toISOString().slice(11, 19)}:${w.partial.logins}/${w.partial.users.size}`);
+const describe_ = (emitted: readonly EmittedWindow[]) => emitted.map((w) => `${w.size.label}@${new Date(w.startMs).toISOString().slice(11, 19)}:${w.summary.logins}/${w.summary.users}`);
 
 describe('the merge of partitions’ partials', () => {
   it('when every partition’s stream time passes a window’s end plus grace, then the window is emitted once, its partials added', () => {

@@ -1,6 +1,7 @@
 import type { WindowRef } from '../windows/partition-windows';
-import { addLogin, emptyPartial } from '../windows/window-aggregate';
-import type { WindowLogin, WindowPartial } from '../windows/window-aggregate';
+import { addLogin, addSummary, emptyPartial, emptySummary, summarize } from '../windows/window-aggregate';
+import type { WindowLogin, WindowPartial, WindowSummary } from '../windows/window-aggregate';
+import type { MergeTarget } from './internal-records';
 import { closedBy } from './source-mark';
 import type { SourceMark } from './source-mark';
 
@@ -12,9 +13,9 @@ export interface MergeRules {
   readonly sources: number;
 }
 
-/** A window complete on every partition, with the merge of all its partials. */
+/** A window complete on every partition, with the summary of all its logins. */
 export interface EmittedWindow extends WindowRef {
-  readonly partial: WindowPartial;
+  readonly summary: WindowSummary;
 }
 
 /** What the merge needs to be rebuilt: replaying its input over it gives the open windows. */
@@ -24,9 +25,12 @@ export interface MergeCheckpoint {
   readonly marks: ReadonlyMap<number, SourceMark>;
 }
 
-interface MergingWindow extends WindowRef {
+interface MergingWindow extends WindowRef, MergeTarget {
   readonly closesAtMs: number;
+  /** The partials of the partitions that released it, and their stragglers. */
   readonly partial: WindowPartial;
+  /** The summaries of the partitions whose stream time closed it. */
+  readonly summary: WindowSummary;
   readonly firstOffset: bigint;
   /** When (by the wall clock of the mark that showed it) every partition had closed it; reset if one reopens it. */
   allClosedAtMs: number | undefined;
@@ -76,9 +80,9 @@ export class MergedWindows {
     return this.closesAt(ref) <= this.emittedThrough;
   }
 
-  /** A partition's partial of a window it closed (or one chunk of it): merged in. */
-  addPartial(ref: WindowRef, merge: (into: WindowPartial) => void, offset: bigint): void {
-    merge(this.windowFor(ref, offset).partial);
+  /** A partition's partial or summary of a window it closed (or one chunk of it): merged in. */
+  addPartial(ref: WindowRef, merge: (into: MergeTarget) => void, offset: bigint): void {
+    merge(this.windowFor(ref, offset));
   }
 
   /** A straggler counted in the released windows that are not final yet. */
@@ -111,14 +115,16 @@ export class MergedWindows {
       if (!blocked && idleClosers.every((m) => m.atMs >= since + this.rules.idleMs)) {
         this.open.delete(keyOf(window));
         this.emittedThrough = Math.max(this.emittedThrough, window.closesAtMs);
-        emitted.push({ size: window.size, startMs: window.startMs, partial: window.partial });
+        // Users never span partitions, so the released partitions' users add to the summarized ones.
+        addSummary(window.summary, summarize(window.partial));
+        emitted.push({ size: window.size, startMs: window.startMs, summary: window.summary });
       } else blocked = true;
     }
     return emitted;
   }
 
   /** Restore: a partial taken before the checkpoint, merged again unless its window is final. */
-  replayPartial(ref: WindowRef, merge: (into: WindowPartial) => void, offset: bigint): void {
+  replayPartial(ref: WindowRef, merge: (into: MergeTarget) => void, offset: bigint): void {
     if (!this.isFinal(ref)) this.addPartial(ref, merge, offset);
   }
 
@@ -139,7 +145,7 @@ export class MergedWindows {
     const key = keyOf(ref);
     let window = this.open.get(key);
     if (window === undefined) {
-      window = { size: ref.size, startMs: ref.startMs, closesAtMs: this.closesAt(ref), partial: emptyPartial(), firstOffset: offset, allClosedAtMs: undefined };
+      window = { size: ref.size, startMs: ref.startMs, closesAtMs: this.closesAt(ref), partial: emptyPartial(), summary: emptySummary(), firstOffset: offset, allClosedAtMs: undefined };
       this.open.set(key, window);
     }
     return window;

@@ -67,7 +67,7 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
   }
 
   const result = (w: EmittedWindow, emittedAtMs: number): OutputRecord => {
-    const value = windowInsights(w.size, w.startMs, w.partial, emittedAtMs);
+    const value = windowInsights(w.size, w.startMs, w.summary, emittedAtMs);
     return asRecord({ topic: topics.results, key: windowInsightsKey(value.window_size, value.window_start), value: JSON.stringify(value) } as Message);
   };
 
@@ -119,7 +119,7 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
         checkpoint: (next) => encodeMergeCheckpoint({ ...merged.checkpoint(), replayFrom: merged.firstOpenOffset()?.toString() ?? next }),
         committed() {
           for (const w of emitted) {
-            logger.info({ windowSize: w.size.label, windowStart: new Date(w.startMs).toISOString(), logins: w.partial.logins, uniqueUsers: w.partial.users.size }, 'window emitted');
+            logger.info({ windowSize: w.size.label, windowStart: new Date(w.startMs).toISOString(), logins: w.summary.logins, uniqueUsers: w.summary.users }, 'window emitted');
           }
           stats.windowsEmitted += emitted.length;
           stats.lateEvents += late;

@@ -48,7 +48,7 @@ async function freshLane(handler = handlerWith()): Promise<WindowingLane> {
 }
 
 describe('the windowing stage’s handler', () => {
-  it('when a batch’s logins close a window, then the batch writes its partial, then a mark, and checkpoints where the oldest open window starts', async () => {
+  it('when a batch’s logins close a window by stream time, then the batch writes its summary (no later login can join its users), then a mark, and checkpoints where the oldest open window starts', async () => {
     const handler = handlerWith();
     const lane = await freshLane(handler);
     const { outcomes, finished, checkpoint } = runBatch(handler.batch(lane, { partition: 0, now: new Date(WALL).toISOString() }), [
@@ -57,7 +57,7 @@ describe('the windowing stage’s handler', () => {
       login(2, 'c', '14:40:06'),
     ]);
     expect(outcomes.flatMap((o) => ('outputs' in o ? o.outputs : []))).toEqual([]);
-    expect(finished.map(kindOf)).toEqual(['partial', 'mark']);
+    expect(finished.map(kindOf)).toEqual(['summary', 'mark']);
     expect(String(finished[0].key)).toBe('1m:2016-07-11T14:39:00.000Z');
     expect(JSON.parse(String(finished[1].value))).toEqual({ stream_time_ms: at('14:40:06'), released_through_ms: null, idle: false, at_ms: WALL });
     // The 1h window, open since offset 0, is where a restore starts.
@@ -75,7 +75,7 @@ describe('the windowing stage’s handler', () => {
     expect([text(record, LATE_WINDOWS_HEADER), text(record, LATE_BEHIND_HEADER), text(record, LINEAGE_HEADER)]).toEqual(['1m:2016-07-11T14:38:00.000Z', '90000', 'user-login:0:1']);
   });
 
-  it('when the lane is caught up and quiet for the idle time, then a tick releases the due windows and marks it idle; until then, or with input left, ticks write nothing', async () => {
+  it('when the lane is caught up and quiet for the idle time, then a tick releases the due windows with their users (stragglers may join them) and marks it idle; until then, or with input left, ticks write nothing', async () => {
     const handler = handlerWith();
     const lane = await freshLane(handler);
     runBatch(handler.batch(lane, { partition: 0, now: new Date(WALL).toISOString() }), [login(0, 'a', '14:39:10')]);
@@ -114,7 +114,7 @@ describe('the windowing stage’s handler', () => {
     expect(reads).toEqual(['2:4-6']);
     expect(lane.windows.openWindows).toBe(3); // 1m@14:39, 1m@14:40, 1h@14:00
     const { finished } = runBatch(handler.batch(lane, { partition: 2, now: new Date(WALL).toISOString() }), [login(6, 'c', '14:41:10')]);
-    expect(finished.filter((r) => kindOf(r) === 'partial').map((r) => [String(r.key), (JSON.parse(String(r.value)) as { logins: number }).logins])).toEqual([
+    expect(finished.filter((r) => kindOf(r) === 'summary').map((r) => [String(r.key), (JSON.parse(String(r.value)) as { logins: number }).logins])).toEqual([
       ['1m:2016-07-11T14:39:00.000Z', 1],
       ['1m:2016-07-11T14:40:00.000Z', 1],
     ]);

@@ -2,9 +2,10 @@ import type { BatchHandler, CommittedPosition, OutputRecord, RecordOutcome, Stag
 import type { Logger } from '@login-stream/logger';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { readLogin } from '../input/read-login';
-import { lateRecord, markRecord, partialRecords, stragglerRecord, windowKey } from '../merge/internal-records';
+import { lateRecord, markRecord, partialRecords, stragglerRecord, summaryRecords, windowKey } from '../merge/internal-records';
 import type { InsightsStats } from '../stats';
 import { PartitionWindows } from '../windows/partition-windows';
+import { summarize } from '../windows/window-aggregate';
 import type { WindowingRules } from '../windows/partition-windows';
 import { decodeWindowingCheckpoint, encodeWindowingCheckpoint } from './checkpoints';
 
@@ -59,7 +60,9 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
     asRecord(markRecord(topics.partials, lane.partition, { ...lane.windows.checkpoint(), idle, atMs }));
 
   const closedRecords = (lane: WindowingLane): OutputRecord[] =>
-    lane.windows.takeClosed().flatMap((w) => partialRecords(topics.partials, lane.partition, w, w.partial).map(asRecord));
+    lane.windows
+      .takeClosed()
+      .flatMap((w) => (w.released ? partialRecords(topics.partials, lane.partition, w, w.partial) : summaryRecords(topics.partials, lane.partition, w, summarize(w.partial))).map(asRecord));
 
   /** `next` is the offset the transaction commits: restore replays nothing when no window is open. */
   const checkpoint = (lane: WindowingLane, idle: boolean, next: string): string =>

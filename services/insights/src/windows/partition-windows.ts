@@ -18,6 +18,12 @@ export interface WindowRef {
 /** A window this partition has closed, with its partial aggregate. */
 export interface ClosedWindow extends WindowRef {
   readonly partial: WindowPartial;
+  /**
+   * Closed by idling rather than by stream time: later logins here may still count in it (the
+   * merge decides), so the merge needs its users. One closed by stream time takes no more logins
+   * here: every later one is late for it.
+   */
+  readonly released: boolean;
 }
 
 /** Where one login goes, size by size. */
@@ -154,7 +160,7 @@ export class PartitionWindows {
   release(wallClockMs: number): void {
     if (wallClockMs <= this.releasedThrough) return;
     this.releasedThrough = wallClockMs;
-    this.closeThrough(wallClockMs);
+    this.closeThrough(wallClockMs, true);
   }
 
   /** Restore: a login the partition took before its checkpoint, counted again where its window is still open. */
@@ -176,7 +182,7 @@ export class PartitionWindows {
   private advance(eventTimeMs: number): void {
     if (eventTimeMs <= this.streamTime) return;
     this.streamTime = eventTimeMs;
-    this.closeThrough(eventTimeMs);
+    this.closeThrough(eventTimeMs, false);
   }
 
   private count(size: WindowSize, startMs: number, login: WindowLogin, offset: string): void {
@@ -189,12 +195,12 @@ export class PartitionWindows {
     addLogin(window.partial, login);
   }
 
-  private closeThrough(untilMs: number): void {
+  private closeThrough(untilMs: number, released: boolean): void {
     this.rules.sizes.forEach((size, i) => {
       for (const [startMs, window] of this.open[i]) {
         if (startMs + size.ms + this.rules.graceMs > untilMs) continue;
         this.open[i].delete(startMs);
-        this.closed.push({ size, startMs, partial: window.partial });
+        this.closed.push({ size, startMs, partial: window.partial, released });
       }
     });
   }

@@ -1,8 +1,9 @@
 import { seededRandom } from '@login-stream/kafka-testing';
 import { windowInsightsSchema } from '@login-stream/schema';
 import type { KafkaMessage } from 'kafkajs';
-import { partialRecords, readInternalRecord } from '../merge/internal-records';
-import { addLogin, emptyPartial, ipsOf, windowInsights } from './window-aggregate';
+import { partialRecords, readInternalRecord, summaryRecords } from '../merge/internal-records';
+import type { MergeTarget } from '../merge/internal-records';
+import { addLogin, addSummary, emptyPartial, emptySummary, ipsOf, summarize, windowInsights } from './window-aggregate';
 import type { WindowLogin, WindowPartial } from './window-aggregate';
 
 const MINUTE = { label: '1m', ms: 60_000 };
@@ -10,14 +11,27 @@ const START = Date.parse('2016-07-11T14:39:00Z');
 const EMITTED = Date.parse('2026-12-01T10:00:05.123Z');
 const SEED = 20161207;
 
-/** Merges partials into one the way the merge does: each partition's partial through the partials topic's records. */
-function mergeInto(into: WindowPartial, from: WindowPartial): void {
-  for (const record of partialRecords('partials', 0, { size: MINUTE, startMs: START }, from)) {
+/**
+ * Merges a partition's partial in the way the merge does, through the partials topic's records:
+ * as its summary (a window its stream time closed) or with its users (one it released).
+ */
+function mergeInto(into: MergeTarget, from: WindowPartial, as: 'summary' | 'partial' = 'summary'): void {
+  const ref = { size: MINUTE, startMs: START };
+  for (const record of as === 'summary' ? summaryRecords('partials', 0, ref, summarize(from)) : partialRecords('partials', 0, ref, from)) {
     const read = readInternalRecord({ ...record, key: Buffer.from(String(record.key)), value: Buffer.from(String(record.value)), offset: '0', timestamp: '0', attributes: 0 } as KafkaMessage);
     if (read.kind !== 'partial') throw new Error(`not a partial: ${JSON.stringify(read)}`);
     read.merge(into);
   }
 }
+
+/** The summary of everything merged, as the merge takes it when it emits the window. */
+function total(merged: MergeTarget) {
+  const summary = summarize(merged.partial);
+  addSummary(summary, merged.summary);
+  return summary;
+}
+
+const emptyTarget = (): MergeTarget => ({ partial: emptyPartial(), summary: emptySummary() });
 
 function partialOf(logins: readonly WindowLogin[]): WindowPartial {
   const partial = emptyPartial();
@@ -64,12 +78,12 @@ describe('window aggregates', () => {
     const result = windowInsights(
       MINUTE,
       START,
-      partialOf([
+      summarize(partialOf([
         { userId: 'a', deviceType: 'android', locale: 'CA', ip: '10.0.0.1' },
         { userId: 'a', deviceType: 'android', locale: 'CA', ip: '10.0.0.2' },
         { userId: 'b', deviceType: 'iOS', locale: 'VT', ip: '10.0.0.1' },
         { userId: 'c' },
-      ]),
+      ])),
       EMITTED,
     );
     expect(windowInsightsSchema.parse(result)).toEqual(result);
@@ -90,7 +104,7 @@ describe('window aggregates', () => {
   });
 
   it('when no login carries a locale, an ip or a device type, then those parts are empty as the contract says', () => {
-    const result = windowInsights(MINUTE, START, partialOf([{ userId: 'a' }, { userId: 'b' }]), EMITTED);
+    const result = windowInsights(MINUTE, START, summarize(partialOf([{ userId: 'a' }, { userId: 'b' }])), EMITTED);
     expect(result).toMatchObject({
       logins: 2,
       unique_users: 2,
@@ -116,19 +130,21 @@ describe('window aggregates', () => {
         { userId: u, ip: `3.3.${u}.2` },
       ]),
     ]);
-    const merged = emptyPartial();
-    mergeInto(merged, p0);
-    mergeInto(merged, p1);
-    const result = windowInsights(MINUTE, START, merged, EMITTED);
-    expect(result.locales.most).toEqual({ locales: ['VT', 'WY'], logins: 2 });
-    expect(result.locales.least).toEqual({ locales: ['AB', 'CA'], logins: 1 });
-    expect(result.ips.max_per_user).toEqual({ ips: 2, user_ids: ['m-00', 'm-01', 'm-02', 'm-03', 'm-04', 'm-05', 'm-06', 'm-07', 'm-08', 'm-09'] });
-    expect(result.ips.users_with_multiple_ips).toBe(14);
-    // An IP seen on both partitions (1.1.1.1) counts once.
-    expect(result.ips.distinct).toBe(new Set([...p0.users.values(), ...p1.users.values()].flatMap((ips) => ipsOf(ips))).size);
+    for (const as of ['summary', 'partial'] as const) {
+      const merged = emptyTarget();
+      mergeInto(merged, p0, as);
+      mergeInto(merged, p1);
+      const result = windowInsights(MINUTE, START, total(merged), EMITTED);
+      expect(result.locales.most).toEqual({ locales: ['VT', 'WY'], logins: 2 });
+      expect(result.locales.least).toEqual({ locales: ['AB', 'CA'], logins: 1 });
+      expect(result.ips.max_per_user).toEqual({ ips: 2, user_ids: ['m-00', 'm-01', 'm-02', 'm-03', 'm-04', 'm-05', 'm-06', 'm-07', 'm-08', 'm-09'] });
+      expect(result.ips.users_with_multiple_ips).toBe(14);
+      // An IP seen on both partitions (1.1.1.1) counts once.
+      expect(result.ips.distinct).toBe(new Set([...p0.users.values(), ...p1.users.values()].flatMap((ips) => ipsOf(ips))).size);
+    }
   });
 
-  it(`when random logins are split by user over partitions and the partials merged, then the record equals a brute-force count of the logins (seed ${SEED})`, () => {
+  it(`when random logins are split by user over partitions and their summaries and partials merged, then the record equals a brute-force count of the logins (seed ${SEED})`, () => {
     const random = seededRandom(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
     for (let round = 0; round < 200; round++) {
@@ -143,9 +159,10 @@ describe('window aggregates', () => {
       // As processed-logins is keyed by user_id: each user's logins on one partition.
       const partials = Array.from({ length: partitions }, () => emptyPartial());
       for (const login of logins) addLogin(partials[Number(login.userId.slice(5)) % partitions], login);
-      const merged = emptyPartial();
-      for (const partial of partials) mergeInto(merged, partial);
-      const { type: _t, window_size: _s, window_start: _ws, window_end: _we, window_start_ms: _wsm, window_end_ms: _wem, emitted_at: _e, ...counts } = windowInsights(MINUTE, START, merged, EMITTED);
+      const merged = emptyTarget();
+      // Some partitions' stream time closed the window, others released it.
+      for (const partial of partials) mergeInto(merged, partial, random() < 0.6 ? 'summary' : 'partial');
+      const { type: _t, window_size: _s, window_start: _ws, window_end: _we, window_start_ms: _wsm, window_end_ms: _wem, emitted_at: _e, ...counts } = windowInsights(MINUTE, START, total(merged), EMITTED);
       expect(counts).toEqual(bruteForce(logins));
     }
   });

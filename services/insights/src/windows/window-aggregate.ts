@@ -60,7 +60,98 @@ export function ipsOf(ips: UserIps): string[] {
   return ips === null ? [] : typeof ips === 'string' ? [ips] : [...ips];
 }
 
+/**
+ * What a window's result needs of logins whose users no later login can join: counts, the
+ * users' number and IP extremes, and the distinct IPs, but no user set. A partition summarizes a
+ * window its stream time closed, since every later login there is late for it; users never
+ * span partitions (processed-logins is keyed by user_id), so summaries add exactly. IPs do span
+ * partitions, so they travel as a set.
+ */
+export interface WindowSummary {
+  logins: number;
+  readonly deviceTypes: Map<string, number>;
+  readonly locales: Map<string, number>;
+  users: number;
+  usersWithMultipleIps: number;
+  /** The most distinct IPs of one user, and the first MAX_LISTED_USERS of those users, sorted. */
+  maxIps: number;
+  maxIpUsers: string[];
+  readonly ips: Set<string>;
+}
+
+export function emptySummary(): WindowSummary {
+  return { logins: 0, deviceTypes: new Map(), locales: new Map(), users: 0, usersWithMultipleIps: 0, maxIps: 0, maxIpUsers: [], ips: new Set() };
+}
+
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Puts `user` in its sorted place in `first` if it is among the first MAX_LISTED_USERS; a window may tie all its users. */
+function keepFirst(first: string[], user: string): void {
+  if (first.length === MAX_LISTED_USERS && user >= first[MAX_LISTED_USERS - 1]) return;
+  let at = first.length;
+  while (at > 0 && first[at - 1] > user) at--;
+  first.splice(at, 0, user);
+  if (first.length > MAX_LISTED_USERS) first.pop();
+}
+
+/** The summary of a partial; its count maps are shared, not copied. */
+export function summarize(partial: WindowPartial): WindowSummary {
+  let multiple = 0;
+  let maxIps = 0;
+  let maxUsers: string[] = [];
+  const ips = new Set<string>();
+  for (const [user, userIps] of partial.users) {
+    if (userIps === null) continue;
+    let count = 1;
+    if (typeof userIps === 'string') ips.add(userIps);
+    else {
+      for (const ip of userIps) ips.add(ip);
+      count = userIps.size;
+      multiple++;
+    }
+    if (count > maxIps) {
+      maxIps = count;
+      maxUsers = [user];
+    } else if (count === maxIps) keepFirst(maxUsers, user);
+  }
+  return {
+    logins: partial.logins,
+    deviceTypes: partial.deviceTypes,
+    locales: partial.locales,
+    users: partial.users.size,
+    usersWithMultipleIps: multiple,
+    maxIps,
+    maxIpUsers: maxUsers,
+    ips,
+  };
+}
+
+/** A summary to add, as a WindowSummary or as read off a record. */
+export interface SummaryParts {
+  readonly logins: number;
+  readonly deviceTypes: Iterable<readonly [string, number]>;
+  readonly locales: Iterable<readonly [string, number]>;
+  readonly users: number;
+  readonly usersWithMultipleIps: number;
+  readonly maxIps: number;
+  readonly maxIpUsers: Iterable<string>;
+  readonly ips: Iterable<string>;
+}
+
+/** Adds the summary of other users' logins: counts add, IP sets unite, IP extremes keep the higher (both lists when tied). */
+export function addSummary(into: WindowSummary, from: SummaryParts): void {
+  into.logins += from.logins;
+  for (const [type, n] of from.deviceTypes) addCount(into.deviceTypes, type, n);
+  for (const [locale, n] of from.locales) addCount(into.locales, locale, n);
+  into.users += from.users;
+  into.usersWithMultipleIps += from.usersWithMultipleIps;
+  if (from.maxIps > into.maxIps) {
+    into.maxIps = from.maxIps;
+    into.maxIpUsers = [];
+  }
+  if (from.maxIps === into.maxIps && from.maxIps > 0) for (const user of from.maxIpUsers) keepFirst(into.maxIpUsers, user);
+  for (const ip of from.ips) into.ips.add(ip);
+}
 
 /** Every locale tied at the extreme count, sorted; null when the window has none. */
 function extreme(locales: ReadonlyMap<string, number>, better: (a: number, b: number) => boolean): { locales: string[]; logins: number } | null {
@@ -75,26 +166,8 @@ function extreme(locales: ReadonlyMap<string, number>, better: (a: number, b: nu
   return best === undefined ? null : { locales: tied.sort(byText), logins: best };
 }
 
-/** The insights record of a window from the merge of all its partials. */
-export function windowInsights(size: WindowSize, startMs: number, partial: WindowPartial, emittedAtMs: number): WindowInsights {
-  let multiple = 0;
-  let maxIps = 0;
-  let maxUsers: string[] = [];
-  const distinctIps = new Set<string>();
-  for (const [user, ips] of partial.users) {
-    if (ips === null) continue;
-    let count = 1;
-    if (typeof ips === 'string') distinctIps.add(ips);
-    else {
-      for (const ip of ips) distinctIps.add(ip);
-      count = ips.size;
-      multiple++;
-    }
-    if (count > maxIps) {
-      maxIps = count;
-      maxUsers = [user];
-    } else if (count === maxIps) maxUsers.push(user);
-  }
+/** The insights record of a window from the summary of all its logins. */
+export function windowInsights(size: WindowSize, startMs: number, summary: WindowSummary, emittedAtMs: number): WindowInsights {
   const endMs = startMs + size.ms;
   return {
     type: 'window',
@@ -103,18 +176,18 @@ export function windowInsights(size: WindowSize, startMs: number, partial: Windo
     window_end: formatIsoUtc(endMs),
     window_start_ms: startMs,
     window_end_ms: endMs,
-    logins: partial.logins,
-    unique_users: partial.users.size,
-    device_types: Object.fromEntries([...partial.deviceTypes].sort(([a], [b]) => byText(a, b))),
+    logins: summary.logins,
+    unique_users: summary.users,
+    device_types: Object.fromEntries([...summary.deviceTypes].sort(([a], [b]) => byText(a, b))),
     locales: {
-      distinct: partial.locales.size,
-      most: extreme(partial.locales, (a, b) => a > b),
-      least: extreme(partial.locales, (a, b) => a < b),
+      distinct: summary.locales.size,
+      most: extreme(summary.locales, (a, b) => a > b),
+      least: extreme(summary.locales, (a, b) => a < b),
     },
     ips: {
-      distinct: distinctIps.size,
-      users_with_multiple_ips: multiple,
-      max_per_user: maxUsers.length === 0 ? null : { ips: maxIps, user_ids: maxUsers.sort(byText).slice(0, MAX_LISTED_USERS) },
+      distinct: summary.ips.size,
+      users_with_multiple_ips: summary.usersWithMultipleIps,
+      max_per_user: summary.maxIps === 0 ? null : { ips: summary.maxIps, user_ids: summary.maxIpUsers },
     },
     emitted_at: formatIsoUtc(emittedAtMs),
   };
