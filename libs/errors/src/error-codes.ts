@@ -4,6 +4,8 @@
  */
 export const ERROR_CODES = [
   'CONFIG_INVALID',
+  /** A dependency lacks the patch the repository applies to it at install. */
+  'DEPENDENCY_UNPATCHED',
   'BROKER_UNREACHABLE',
   'TOPIC_SETUP_FAILED',
   'PRODUCE_FAILED',

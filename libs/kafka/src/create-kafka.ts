@@ -2,6 +2,7 @@ import type { KafkaSettings } from '@login-stream/config';
 import type { Logger } from '@login-stream/logger';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LogEntry, SASLOptions } from 'kafkajs';
+import { assertKafkajsPatched } from './kafkajs-patch';
 
 const PINO_LEVEL: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
   [logLevel.NOTHING]: undefined,
@@ -53,8 +54,9 @@ function toSasl(settings: KafkaSettings): SASLOptions | undefined {
   }
 }
 
-/** One kafkajs client per process, configured from the shared settings. */
+/** One kafkajs client per process, configured from the shared settings; only on a patched kafkajs. */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  assertKafkajsPatched();
   const sasl = toSasl(settings);
   return new Kafka({
     clientId: settings.clientId,
