@@ -38,6 +38,6 @@ describe('the kafkajs patch check', () => {
 
   it('when the patches directory has no patch for the installed version, then the check refuses with DEPENDENCY_UNPATCHED', () => {
     expect(PATCHES_DIR.endsWith('patches')).toBe(true);
-    expect(() => assertKafkajsPatched(tempDir())).toThrow(expect.objectContaining({ code: 'DEPENDENCY_UNPATCHED' }));
+    expect(() => assertKafkajsPatched(tempDir())).toThrow(expect.objectContaining({ code: 'DEPENDENCY_UNPATCHED' }) as Error);
   });
 });
