@@ -1,5 +1,5 @@
 import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
-import { createKafka, trapShutdownSignals } from '@login-stream/kafka';
+import { createKafka, keepLivenessFile, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import { loadInsightsConfig } from './insights-config';
 import { InsightsService } from './insights-service';
@@ -16,13 +16,21 @@ async function main(): Promise<void> {
   };
   const kafka = createKafka(pipeline.kafka, logger);
   const service = new InsightsService({ kafka, logger, pipeline, config, onFatal: fail });
-  trapShutdownSignals({ logger, shutdown: () => service.stop() });
+  let stopLiveness = (): void => undefined;
+  trapShutdownSignals({
+    logger,
+    shutdown: () => {
+      stopLiveness();
+      return service.stop();
+    },
+  });
   try {
     await service.start();
   } catch (err) {
     fail(err);
     return;
   }
+  stopLiveness = keepLivenessFile(pipeline.healthFile);
   logger.info(
     { groupId: config.groupId, mergeGroupId: config.mergeGroupId, windows: config.sizes.map((s) => s.label), graceMs: config.graceMs, idleMs: config.idleMs, topics: { ...pipeline.topics, partials: config.partialsTopic } },
     'insights started',

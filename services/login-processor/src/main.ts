@@ -1,5 +1,5 @@
 import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
-import { createKafka, trapShutdownSignals } from '@login-stream/kafka';
+import { createKafka, keepLivenessFile, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import { LoginProcessor } from './login-processor';
 import { loadProcessorConfig } from './processor-config';
@@ -16,13 +16,21 @@ async function main(): Promise<void> {
   };
   const kafka = createKafka(pipeline.kafka, logger);
   const processor = new LoginProcessor({ kafka, logger, pipeline, config, onFatal: fail });
-  trapShutdownSignals({ logger, shutdown: () => processor.stop() });
+  let stopLiveness = (): void => undefined;
+  trapShutdownSignals({
+    logger,
+    shutdown: () => {
+      stopLiveness();
+      return processor.stop();
+    },
+  });
   try {
     await processor.start();
   } catch (err) {
     fail(err);
     return;
   }
+  stopLiveness = keepLivenessFile(pipeline.healthFile);
   logger.info(
     { groupId: config.groupId, summaryGroupId: config.summaryGroupId, topics: pipeline.topics, rules: config.rules },
     'login processor started',

@@ -1,7 +1,7 @@
 import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
 import type { PipelineConfig } from '@login-stream/config';
 import { LoginStreamError, isLoginStreamError } from '@login-stream/errors';
-import { compressionType, createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
+import { compressionType, createKafka, keepLivenessFile, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
@@ -66,6 +66,7 @@ async function main(): Promise<number> {
   const logger = createLogger({ service: SERVICE, level: config.logLevel }).child({ command: cli.command });
 
   const stop = new AbortController();
+  const stopLiveness = keepLivenessFile(config.healthFile);
   const outcome = run(cli, config, logger, stop.signal).then(
     () => 0,
     (err: unknown) => {
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
       return 1;
     },
   );
+  void outcome.then(stopLiveness);
   trapShutdownSignals({
     logger,
     timeoutMs: SHUTDOWN_TIMEOUT_MS,
