@@ -1,4 +1,4 @@
-export { parseEnv } from './parse-env';
+export { dropUnsetVariables, isSet, parseEnv } from './parse-env';
 export type { Env } from './parse-env';
 export { envBoolean, envInt, envList, envTopic } from './env-types';
 export { COMPRESSION_CODECS, loadPipelineConfig } from './pipeline-config';

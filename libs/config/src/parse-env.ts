@@ -11,6 +11,19 @@ function deepFreeze<T>(value: T): Readonly<T> {
   return value;
 }
 
+/** A variable is set when it has a value other than blanks: `FOO=` in a .env file means unset. */
+export function isSet(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+/**
+ * Removes the variables that are not set (empty or blank) from `env`, for readers other than
+ * parseEnv (command-line parsers that take defaults from the environment), so they agree with it.
+ */
+export function dropUnsetVariables(env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) if (!isSet(value)) delete env[name];
+}
+
 /**
  * Parses environment variables with a zod shape whose keys are the variable names. A bad or
  * missing variable fails with a CONFIG_INVALID error that names every offending variable.
@@ -20,7 +33,7 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env): Readonly<
   const present = Object.fromEntries(
     Object.keys(shape)
       .map((name) => [name, env[name]] as const)
-      .filter(([, value]) => value !== undefined && value.trim() !== ''),
+      .filter(([, value]) => isSet(value)),
   );
   const result = z.object(shape).safeParse(present);
   if (!result.success) {

@@ -1,4 +1,4 @@
-import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
+import { dropUnsetVariables, loadDotEnv, loadPipelineConfig } from '@login-stream/config';
 import type { PipelineConfig } from '@login-stream/config';
 import { LoginStreamError, isLoginStreamError } from '@login-stream/errors';
 import { compressionType, createKafka, keepLivenessFile, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
@@ -55,6 +55,8 @@ function reportFailure(logger: Logger, err: unknown): void {
 
 async function main(): Promise<number> {
   loadDotEnv();
+  // An empty PRODUCER_* (as docker-compose passes an unset one) takes the option's default, as everywhere else.
+  dropUnsetVariables(process.env);
   const cli = parseCli(process.argv.slice(2));
   let config: PipelineConfig;
   try {
