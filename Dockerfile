@@ -17,6 +17,7 @@ COPY libs/schema/package.json libs/schema/
 COPY services/insights/package.json services/insights/
 COPY services/login-processor/package.json services/login-processor/
 COPY services/producer/package.json services/producer/
+COPY tools/compose-test/package.json tools/compose-test/
 COPY tools/demo/package.json tools/demo/
 RUN npm ci --no-audit --no-fund
 COPY libs ./libs
@@ -43,6 +44,7 @@ COPY libs/schema/package.json libs/schema/
 COPY services/insights/package.json services/insights/
 COPY services/login-processor/package.json services/login-processor/
 COPY services/producer/package.json services/producer/
+COPY tools/compose-test/package.json tools/compose-test/
 COPY tools/demo/package.json tools/demo/
 # Without scripts: patch-package is a dev dependency. kafkajs then comes patched from the build.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \

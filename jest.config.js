@@ -18,7 +18,7 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/src/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/', '/dist/'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.compose\\.test\\.ts$', '/node_modules/', '/dist/'],
     },
     {
       ...shared,
@@ -28,6 +28,13 @@ module.exports = {
       globalSetup: '<rootDir>/libs/kafka-testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/libs/kafka-testing/src/jest-global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/jest.integration.setup.js'],
+    },
+    {
+      // `npm run test:compose`: the docker-compose stack, after tools/compose-test/prepare.sh.
+      ...shared,
+      displayName: 'compose',
+      testMatch: ['**/src/**/*.compose.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     },
   ],
 };

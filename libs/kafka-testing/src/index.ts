@@ -1,4 +1,5 @@
 export { uniqueName } from './unique-name';
+export { freePorts } from './ports';
 export { withTimeout, waitUntil } from './wait-for';
 export type { WaitOptions } from './wait-for';
 export { waitForGroupJoin } from './group-join';

@@ -10,7 +10,7 @@ export async function pickPorts(brokerPort: number | undefined): Promise<[number
 }
 
 /** Ports the OS considers free right now; all are held at once so they differ. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(Array.from({ length: count }, () => listen(0)));
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));

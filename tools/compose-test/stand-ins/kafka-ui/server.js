@@ -1,4 +1,5 @@
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run as is by node in the stand-in image */
 // A kafka-ui stand-in for the compose test: the topics of KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS on
 // http://localhost:8080, and UP on /actuator/health while the cluster answers.
 const http = require('node:http');

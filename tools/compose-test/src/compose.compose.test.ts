@@ -1,0 +1,85 @@
+import { collectMessages, freePorts, uniqueName, waitUntil } from '@login-stream/kafka-testing';
+import { windowInsightsSchema } from '@login-stream/schema';
+import { Kafka, logLevel } from 'kafkajs';
+import { ComposeProject, imageSize } from './compose-project';
+
+// `docker-compose up --build` of the repository's docker-compose.yml, checked from outside the
+// containers. tools/compose-test/prepare.sh (run by `npm run test:compose` first) provides
+// the runtime and any image no registry serves here.
+
+const SERVICES = ['producer', 'login-processor', 'insights'];
+const say = (line: string) => process.stdout.write(`compose test: ${line}\n`);
+const seconds = (fromMs: number) => `${((Date.now() - fromMs) / 1000).toFixed(1)} s`;
+
+describe('the docker-compose stack', () => {
+  let project: ComposeProject;
+  let kafka: Kafka;
+
+  beforeAll(async () => {
+    const [kafkaPort, uiPort] = await freePorts(2);
+    // Its own name and host ports, so it runs beside anything else on the machine.
+    project = new ComposeProject(uniqueName('lstest').toLowerCase().replace(/[^a-z0-9]/g, ''), {
+      KAFKA_HOST_PORT: String(kafkaPort),
+      KAFKA_UI_PORT: String(uiPort),
+      PRODUCER_RATE: '100',
+      STATS_INTERVAL_MS: '5000',
+    });
+    kafka = new Kafka({ clientId: 'compose-test', brokers: [`127.0.0.1:${kafkaPort}`], logLevel: logLevel.NOTHING });
+    say(`project ${project.name}, Kafka on localhost:${kafkaPort}, kafka-ui on localhost:${uiPort}`);
+  });
+
+  afterAll(async () => {
+    await project?.down();
+  }, 240_000);
+
+  it('when it comes up with --build, then every container passes its healthcheck', async () => {
+    const started = Date.now();
+    await project.compose(['build'], 20 * 60_000);
+    say(`image built in ${seconds(started)}, ${((await imageSize('login-stream:local')) / 1e6).toFixed(0)} MB`);
+    const up = Date.now();
+    await project.compose(['up', '--build', '-d'], 10 * 60_000);
+    await waitUntil(async () => {
+      const containers = await project.containers();
+      return containers.length === 6 && containers.every((c) => c.health === 'healthy');
+    }, { timeoutMs: 5 * 60_000, intervalMs: 1_000, description: 'every container healthy' });
+    say(`up to all healthy in ${seconds(up)}`);
+    expect((await project.containers()).map((c) => c.service).sort()).toEqual(['insights', 'kafka', 'kafka-ui', 'login-processor', 'producer', 'zookeeper']);
+  }, 30 * 60_000);
+
+  it('when the producer runs, then logins flow to processed-logins, user-login-dlq, user-summary and login-insights', async () => {
+    const started = Date.now();
+    for (const topic of ['processed-logins', 'user-login-dlq', 'user-summary']) {
+      const [message] = await collectMessages(kafka, { topic, count: 1, timeoutMs: 120_000 });
+      expect(message.value?.length).toBeGreaterThan(0);
+    }
+    // The first 1m window closes once event time passes its end plus the 5 s grace.
+    const [result] = await collectMessages(kafka, { topic: 'login-insights', count: 1, timeoutMs: 180_000 });
+    const insights = windowInsightsSchema.parse(JSON.parse(String(result.value)));
+    expect(insights.logins).toBeGreaterThan(0);
+    say(`first login-insights record ${seconds(started)} after all were healthy: ${insights.window_size} ${insights.window_start}, ${insights.logins} logins`);
+  }, 6 * 60_000);
+
+  it('when it is stopped, then every service exits 0 (a clean SIGTERM shutdown)', async () => {
+    await project.compose(['stop'], 120_000);
+    const states = (await project.containers()).filter((c) => SERVICES.includes(c.service));
+    expect(states.map((c) => [c.service, c.status, c.exitCode]).sort()).toEqual(SERVICES.map((s) => [s, 'exited', 0]).sort());
+  }, 3 * 60_000);
+
+  it('when a service is started with a bad variable, then it exits non-zero and its log names the variable', async () => {
+    await project.compose(['up', '-d', '--no-deps', 'zookeeper', 'kafka'], 120_000);
+    await project.compose(['up', '-d', '--no-deps', 'insights'], 120_000, { INSIGHTS_GRACE_MS: 'soon' });
+    await waitUntil(async () => {
+      const insights = (await project.containers()).find((c) => c.service === 'insights');
+      return insights !== undefined && insights.status !== 'running' && insights.exitCode !== 0;
+    }, { timeoutMs: 60_000, intervalMs: 250, description: 'insights to exit on INSIGHTS_GRACE_MS=soon' });
+    const logs = await project.compose(['logs', '--no-color', 'insights']);
+    expect(logs).toMatch(/CONFIG_INVALID|Invalid configuration/);
+    expect(logs).toContain('INSIGHTS_GRACE_MS');
+  }, 5 * 60_000);
+
+  it('when it is taken down with -v, then no container or volume of it is left', async () => {
+    await project.down();
+    expect(await project.containers()).toEqual([]);
+    expect(await project.volumes()).toEqual([]);
+  }, 4 * 60_000);
+});
