@@ -9,7 +9,7 @@ export { TestKafka } from './test-kafka';
 export { startBroker } from './broker';
 export { startLocalBroker } from './local-broker';
 export type { LocalBroker, LocalBrokerOptions } from './local-broker';
-export type { BrokerKind, RunningBroker } from './broker';
+export type { BrokerKind, BrokerStarters, RunningBroker } from './broker';
 export { buildPackage, ServiceChild } from './service-child';
 export type { LogLine } from './service-child';
 export { runConsoleProducer } from './console-producer';

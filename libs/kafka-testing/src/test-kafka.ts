@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, Consumer, ConsumerConfig, Producer, ProducerConfig } from 'kafkajs';
 import { uniqueName } from './unique-name';
+import { waitUntil } from './wait-for';
 
 /**
  * A kafkajs client for one test file that owns cleanup: every admin, producer and consumer it
@@ -53,10 +54,23 @@ export class TestKafka {
     const topic = uniqueName(prefix);
     const admin = await this.admin();
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: partitions, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
     });
     this.topics.push(topic);
+    // kafkajs' own wait for leaders gives up when the broker does not know the topic yet
+    // (UNKNOWN_TOPIC_OR_PARTITION), which a broker in a container answers for a moment.
+    await waitUntil(
+      async () => {
+        try {
+          const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+          return metadata.partitions.length === partitions && metadata.partitions.every((p) => p.leader >= 0);
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 50, description: `leaders for the ${partitions} partition(s) of ${topic}` },
+    );
     return topic;
   }
 
