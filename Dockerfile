@@ -1,10 +1,8 @@
 # One image for the three services; docker-compose.yml picks each one's command.
 
-# --- build: every dependency, the kafkajs patch, the compiled services ---
-FROM node:20-bookworm-slim AS build
+# --- the workspace's manifests and the kafkajs patch: what both installs below read ---
+FROM node:20-bookworm-slim AS manifests
 WORKDIR /app
-# Manifests and the patch first, so `npm ci` (whose postinstall applies patches/) re-runs only
-# when they change.
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY patches ./patches
 COPY libs/config/package.json libs/config/
@@ -19,6 +17,10 @@ COPY services/login-processor/package.json services/login-processor/
 COPY services/producer/package.json services/producer/
 COPY tools/compose-test/package.json tools/compose-test/
 COPY tools/demo/package.json tools/demo/
+
+# --- build: every dependency, the kafkajs patch applied, the compiled services ---
+# `npm ci` (whose postinstall applies patches/) re-runs only when the manifests change.
+FROM manifests AS build
 RUN npm ci --no-audit --no-fund
 COPY libs ./libs
 COPY services ./services
@@ -30,22 +32,7 @@ RUN npx tsc -b services/producer services/login-processor services/insights \
  && find libs services -path '*/dist/*' \( -name '*.test.*' -o -name '*.map' -o -name '*.d.ts' -o -name '.tsbuildinfo' -o -type d \( -name testing -o -name bench \) \) -prune -exec rm -rf {} +
 
 # --- production dependencies only, with the kafkajs the build stage patched ---
-FROM node:20-bookworm-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.base.json ./
-COPY patches ./patches
-COPY libs/config/package.json libs/config/
-COPY libs/errors/package.json libs/errors/
-COPY libs/exactly-once/package.json libs/exactly-once/
-COPY libs/kafka/package.json libs/kafka/
-COPY libs/kafka-testing/package.json libs/kafka-testing/
-COPY libs/logger/package.json libs/logger/
-COPY libs/schema/package.json libs/schema/
-COPY services/insights/package.json services/insights/
-COPY services/login-processor/package.json services/login-processor/
-COPY services/producer/package.json services/producer/
-COPY tools/compose-test/package.json tools/compose-test/
-COPY tools/demo/package.json tools/demo/
+FROM manifests AS deps
 # Without scripts: patch-package is a dev dependency. kafkajs then comes patched from the build.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules/@login-stream -xtype l -delete
