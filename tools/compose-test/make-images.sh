@@ -60,7 +60,9 @@ make_kafka_ui() {
 }
 
 base
-images="$( (grep -E '^FROM ' "$root/Dockerfile" | awk '{print $2}'; grep -E '^\s+image:' "$root/docker-compose.yml" | awk '{print $2}') | sort -u)"
+# FROM lines name images, or earlier stages (FROM image AS stage), which are not images.
+stages="$(grep -E '^FROM ' "$root/Dockerfile" | awk 'toupper($3) == "AS" {print $4}')"
+images="$( (grep -E '^FROM ' "$root/Dockerfile" | awk '{print $2}' | grep -v -x -F "$stages"; grep -E '^\s+image:' "$root/docker-compose.yml" | awk '{print $2}') | sort -u)"
 for image in $images; do
   # docker-compose builds the services' own image from ./Dockerfile.
   [[ "$image" == login-stream:* ]] && continue
