@@ -15,5 +15,6 @@ export type { LogLine } from './service-child';
 export { runConsoleProducer } from './console-producer';
 export type { ConsoleProducerCodec, ConsoleProducerOptions } from './console-producer';
 export { seededRandom } from './seeded-random';
+export { cpuSeconds, peakRssMb } from './process-stats';
 export { pipelineEnv } from './pipeline-env';
 export { startScriptNodeFlags } from './start-script';

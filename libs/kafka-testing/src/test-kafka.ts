@@ -65,8 +65,10 @@ export class TestKafka {
         try {
           const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
           return metadata.partitions.length === partitions && metadata.partitions.every((p) => p.leader >= 0);
-        } catch {
-          return false;
+        } catch (err) {
+          // Not there yet; any other error is a real one.
+          if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION' || (err as { type?: string }).type === 'LEADER_NOT_AVAILABLE') return false;
+          throw err;
         }
       },
       { timeoutMs: 30_000, intervalMs: 50, description: `leaders for the ${partitions} partition(s) of ${topic}` },

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
 import { keyPartitioner } from '@login-stream/kafka';
-import { buildPackage, pipelineEnv, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { buildPackage, cpuSeconds, peakRssMb, pipelineEnv, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { EVENT_TIME_HEADER, formatIsoUtc, LINEAGE_HEADER, windowInsightsSchema } from '@login-stream/schema';
 import { addLogin, emptyPartial } from '../windows/window-aggregate';
 import type { Admin, Producer } from 'kafkajs';
@@ -83,19 +82,6 @@ async function committed(admin: Admin, groupId: string, topic: string): Promise<
   return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
 }
 
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function peakRssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
-  return kb / 1024;
-}
-
 async function main(): Promise<void> {
   buildPackage(SERVICE_DIR);
   for (const users of [10_000, 100_000, 1_000_000]) {
@@ -166,7 +152,7 @@ async function main(): Promise<void> {
       await delay(500);
       await consumer.disconnect();
       say(`results: ${windows} windows; logins counted per size: ${[...counted].map(([s, n]) => `${s} ${round(n)}`).join(', ')} (the rest of ${round(EVENTS)} are late)`);
-      say(`memory: peak RSS per instance ${instances.map((i) => `${peakRssMb(i.pid).toFixed(0)} MB`).join(', ')}`);
+      say(`memory: peak RSS per instance ${instances.map((i) => `${peakRssMb(i.pid)?.toFixed(0) ?? '?'} MB`).join(', ')}`);
       if (process.env['BENCH_VERBOSE'] !== undefined) for (const l of instances.flatMap((i) => i.lines.filter((l) => l.msg === 'stats'))) say(`  ${JSON.stringify(l)}`);
     } finally {
       await Promise.all(instances.map((i) => i.kill('SIGTERM')));

@@ -9,11 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { startBroker, uniqueName } from '@login-stream/kafka-testing';
+import { peakRssMb, startBroker, uniqueName } from '@login-stream/kafka-testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { generatedMessages } from '../generate/generated-messages';
 
@@ -25,16 +25,6 @@ interface ChildRun {
   readonly peakRssMb: number;
 }
 
-async function peakRss(pid: number): Promise<number | undefined> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
-  } catch {
-    return undefined; // already gone
-  }
-}
-
 /** Runs the producer CLI, sampling its peak RSS until it exits; resolves with its summary line. */
 async function runProducer(args: string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
   const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -42,7 +32,7 @@ async function runProducer(args: string[], env: NodeJS.ProcessEnv): Promise<Chil
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   let peak = 0;
   const sampler = setInterval(() => {
-    void peakRss(child.pid ?? -1).then((mb) => (peak = Math.max(peak, mb ?? 0)));
+    peak = Math.max(peak, peakRssMb(child.pid) ?? 0);
   }, 100);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearInterval(sampler);
