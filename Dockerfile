@@ -12,6 +12,7 @@ COPY libs/kafka/package.json libs/kafka/
 COPY libs/kafka-testing/package.json libs/kafka-testing/
 COPY libs/logger/package.json libs/logger/
 COPY libs/schema/package.json libs/schema/
+COPY libs/telemetry/package.json libs/telemetry/
 COPY services/insights/package.json services/insights/
 COPY services/login-processor/package.json services/login-processor/
 COPY services/producer/package.json services/producer/

@@ -6,3 +6,5 @@ export type { CompressionCodec, KafkaSettings, PipelineConfig, SaslSettings, Top
 export { loadDotEnv } from './dotenv';
 export { stageEnv, stageSettingsFrom } from './stage-settings';
 export type { StageSettings } from './stage-settings';
+export { DEFAULT_HTTP_PORTS, loadOpsConfig } from './ops-config';
+export type { OpsConfig, OpsService } from './ops-config';

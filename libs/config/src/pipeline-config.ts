@@ -47,8 +47,6 @@ const pipelineEnv = {
   /** -1 lets the broker apply its default.replication.factor. */
   TOPIC_REPLICATION_FACTOR: envInt(-1, 32).refine((n) => n !== 0, 'must be -1 or at least 1').default(-1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** A file the service keeps fresh while it runs, for container healthchecks; unset: none. */
-  HEALTH_FILE: z.string().optional(),
 };
 
 export type SaslSettings = {
@@ -85,7 +83,6 @@ export interface PipelineConfig {
   readonly topicPartitions: number;
   readonly topicReplicationFactor: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly healthFile?: string;
 }
 
 function configError(variables: readonly string[], message: string, cause?: unknown): LoginStreamError {
@@ -140,6 +137,5 @@ export function loadPipelineConfig(env: Env = process.env): PipelineConfig {
     topicPartitions: e.TOPIC_PARTITIONS,
     topicReplicationFactor: e.TOPIC_REPLICATION_FACTOR,
     logLevel: e.LOG_LEVEL,
-    ...(e.HEALTH_FILE !== undefined && { healthFile: e.HEALTH_FILE }),
   });
 }

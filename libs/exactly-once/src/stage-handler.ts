@@ -33,6 +33,8 @@ export interface BatchHandler {
   checkpoint?(next: string): string;
   /** The batch's transaction committed: apply its working state to the partition's. */
   committed(): void;
+  /** The event time of the last record it handled, for the event-time lag metric; undefined when none had one. */
+  lastEventTimeMs?(): number | undefined;
 }
 
 /** What a partition's lane knows between batches, for a tick. */

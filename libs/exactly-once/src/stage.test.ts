@@ -1,4 +1,5 @@
 import { createLogger } from '@login-stream/logger';
+import { PipelineMetrics, StageMetrics } from '@login-stream/telemetry';
 import type { Admin, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ExactlyOnceStage } from './stage';
 import type { StageHandler } from './stage-handler';
@@ -15,7 +16,7 @@ function fakeKafka(options: { committedOffset?: string; highWatermark?: string; 
   const calls: string[] = [];
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   const consumer = {
-    events: { GROUP_JOIN: 'join', CRASH: 'crash', END_BATCH_PROCESS: 'end-batch' },
+    events: { GROUP_JOIN: 'join', CRASH: 'crash', END_BATCH_PROCESS: 'end-batch', REBALANCING: 'rebalancing', STOP: 'stop' },
     on: (event: string, fn: Listener) => void listeners.set(event, [...(listeners.get(event) ?? []), fn]),
     connect: async () => void calls.push('consumer.connect'),
     subscribe: async () => undefined,
@@ -85,7 +86,7 @@ const echo: StageHandler<undefined> = {
   batch: () => ({ record: (m) => ({ outputs: [{ topic: 'out', key: null, value: m.value }] }), committed: () => undefined }),
 };
 
-function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides: { outageTimeoutMs?: number; clock?: () => number; handler?: StageHandler<unknown>; tickIntervalMs?: number } = {}) {
+function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides: { outageTimeoutMs?: number; clock?: () => number; handler?: StageHandler<unknown>; tickIntervalMs?: number; metrics?: StageMetrics } = {}) {
   return new ExactlyOnceStage({
     name: 'test',
     kafka: fake.kafka,
@@ -107,6 +108,7 @@ function stageOn(fake: ReturnType<typeof fakeKafka>, fatal: unknown[], overrides
     ...(overrides.tickIntervalMs !== undefined && { tickIntervalMs: overrides.tickIntervalMs }),
     onFatal: (err) => fatal.push(err),
     ...(overrides.clock !== undefined && { clock: overrides.clock }),
+    ...(overrides.metrics !== undefined && { metrics: overrides.metrics }),
   });
 }
 
@@ -305,5 +307,66 @@ describe('exactly-once stage branches', () => {
         jest.useRealTimers();
       }
     });
+  });
+});
+
+/** Lets the lane registry's preparation (all fakes, so only promise hops) run to its end. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('exactly-once stage readiness and metrics', () => {
+  it('when it has not joined, then it is not ready; once joined and its lanes are prepared, ready; during a rebalance and after stop, not', async () => {
+    const fake = fakeKafka();
+    const stage = stageOn(fake, []);
+    await stage.start();
+    expect(stage.readiness()).toEqual({ ready: false, reason: 'stage test is not in group group (joining or rebalancing)', partitions: 0 });
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+    expect(stage.readiness()).toEqual({ ready: false, reason: 'stage test is preparing partitions 0', partitions: 1 });
+    await settle();
+    expect(stage.readiness()).toEqual({ ready: true, partitions: 1 });
+    fake.emit('rebalancing', {});
+    expect(stage.readiness().ready).toBe(false);
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+    expect(stage.readiness()).toEqual({ ready: true, partitions: 1 });
+    await stage.stop();
+    expect(stage.readiness()).toEqual({ ready: false, reason: 'stage test is stopping', partitions: 1 });
+  });
+
+  it('when a batch commits and the fetch reports its lag, then records in and out, the committed transaction, event time and lag are on the metrics', async () => {
+    const fake = fakeKafka();
+    const metrics = new PipelineMetrics();
+    const eventTimeMs = Date.now() - 5_000;
+    const timed: StageHandler<undefined> = { ...echo, batch: (state, context) => ({ ...echo.batch(state, context), lastEventTimeMs: () => eventTimeMs }) };
+    const stage = stageOn(fake, [], { handler: timed, metrics: new StageMetrics(metrics, 'test') });
+    await stage.start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+    await fake.batch(0, ['a', 'b', 'c']).run();
+    fake.emit('end-batch', { topic: 'in', partition: 0, offsetLag: '4' });
+    const text = await metrics.text();
+    expect(text).toMatch(/^login_stream_records_in_total\{stage="test",topic="in"\} 3$/m);
+    expect(text).toMatch(/^login_stream_records_out_total\{stage="test",topic="out"\} 3$/m);
+    expect(text).toMatch(/^login_stream_transactions_total\{stage="test",outcome="committed"\} 1$/m);
+    expect(text).toMatch(/^login_stream_consumer_lag_records\{stage="test",topic="in",partition="0"\} 4$/m);
+    expect(text).toMatch(/^login_stream_rebalances_total\{stage="test"\} 1$/m);
+    const lag = Number(/^login_stream_event_time_lag_seconds\{stage="test"\} (\S+)$/m.exec(text)?.[1]);
+    expect(lag).toBeGreaterThanOrEqual(5);
+    expect(lag).toBeLessThan(10);
+    await stage.stop();
+  });
+
+  it('when a commit fails, then the transaction counts as aborted and nothing as written', async () => {
+    let failing = true;
+    const fake = fakeKafka({ failCommit: () => (failing ? connectionLost() : undefined) });
+    const metrics = new PipelineMetrics();
+    const stage = stageOn(fake, [], { metrics: new StageMetrics(metrics, 'test') });
+    await stage.start();
+    fake.emit('join', { memberId: 'm1', memberAssignment: { in: [0] } });
+    await expect(fake.batch(0, ['a']).run()).rejects.toThrow('ECONNREFUSED');
+    failing = false;
+    const text = await metrics.text();
+    expect(text).toMatch(/^login_stream_transactions_total\{stage="test",outcome="aborted"\} 1$/m);
+    expect(text).not.toMatch(/^login_stream_records_out_total\{/m);
+    await stage.stop();
   });
 });

@@ -4,6 +4,8 @@ import type { FailureKind } from '@login-stream/errors';
 import { OutageWindow } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { RejectionCode } from '@login-stream/schema';
+import { notReady } from '@login-stream/telemetry';
+import type { StageMetrics, StageReadiness } from '@login-stream/telemetry';
 import { CompressionTypes } from 'kafkajs';
 import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs';
 import { commitBatch } from './batch-transaction';
@@ -73,7 +75,18 @@ export interface StageOptions<S> {
   /** Called for failures that must end the process (bugs, misconfiguration, an outage past its limit). */
   readonly onFatal: (err: unknown) => void;
   readonly onCommitted?: (batch: CommittedBatch) => void;
+  /** Moved by every transaction, fetch and rebalance of the stage when set. */
+  readonly metrics?: StageMetrics;
   readonly clock?: () => number;
+}
+
+/** What a batch or tick built for its transaction. */
+interface BuiltWork {
+  readonly built: RecordBatch;
+  readonly metadata: string | undefined;
+  readonly inputRecords: number;
+  readonly lastEventTimeMs: number | undefined;
+  committed(): void;
 }
 
 /**
@@ -100,6 +113,8 @@ export class ExactlyOnceStage<S> {
   /** Partitions whose lane a failed tick dropped: with no batch coming, the next tick prepares them again. */
   private readonly reopen = new Set<number>();
   private stopping = false;
+  /** A member of the group with an assignment in hand: from a join until a rebalance, crash or stop. */
+  private joined = false;
 
   constructor(private readonly options: StageOptions<S>) {
     this.clock = options.clock ?? Date.now;
@@ -132,11 +147,22 @@ export class ExactlyOnceStage<S> {
   async start(): Promise<void> {
     const { consumer, options } = this;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(payload.memberId, payload.memberAssignment));
-    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error));
-    // Emitted for batches of transaction markers too, which eachBatch never sees.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      this.onCrash(payload.error);
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.joined = false;
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.joined = false;
+    });
+    // Emitted for batches of transaction markers too, which eachBatch never sees; only after
+    // eachBatch returned, so the batch's transaction (if any) has committed.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const lane = this.lanes.readyLane(payload.partition);
       if (lane !== undefined) lane.caughtUp = payload.offsetLag === '0';
+      options.metrics?.lag(payload.topic, payload.partition, Math.max(0, Number(payload.offsetLag)));
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.inputTopic, fromBeginning: true });
@@ -144,6 +170,20 @@ export class ExactlyOnceStage<S> {
     if (options.handler.tick !== undefined && options.tickIntervalMs !== undefined) {
       this.tickTimer = setInterval(() => this.tickAll(), options.tickIntervalMs);
     }
+  }
+
+  /**
+   * Ready while a member of its group whose every assigned partition (but those fenced and
+   * paused) has its lane prepared: fenced, offset read, state restored, producer connected.
+   */
+  readiness(): StageReadiness {
+    const partitions = this.assigned.size;
+    const { name, groupId } = this.options;
+    if (this.stopping) return { ...notReady(`stage ${name} is stopping`), partitions };
+    if (!this.joined) return { ...notReady(`stage ${name} is not in group ${groupId} (joining or rebalancing)`), partitions };
+    const preparing = [...this.assigned].filter((p) => !this.paused.has(p) && this.lanes.readyLane(p) === undefined);
+    if (preparing.length > 0) return { ...notReady(`stage ${name} is preparing partitions ${preparing.join(', ')}`), partitions };
+    return { ready: true, partitions };
   }
 
   /** Finishes the batches in hand (their transactions included), leaves the group, closes producers. */
@@ -218,6 +258,8 @@ export class ExactlyOnceStage<S> {
     if (takenOver.length > 0) this.lanes.open(takenOver);
     this.memberId = memberId;
     this.assigned = new Set(partitions);
+    this.joined = true;
+    this.options.metrics?.assigned(inputTopic, partitions);
     logger.info({ stage: name, topic: inputTopic, partitions, takenOver }, 'partitions assigned');
   }
 
@@ -267,7 +309,7 @@ export class ExactlyOnceStage<S> {
     await this.commitWork(lane, next, () => {
       const work = this.options.handler.batch(lane.state, { partition, now });
       const built = buildRecordBatch(work, batch.messages, { topic: this.options.inputTopic, partition, failedAt: now }, lane.outputs);
-      return { built, metadata: work.checkpoint?.(next), committed: () => work.committed() };
+      return { built, metadata: work.checkpoint?.(next), inputRecords: batch.messages.length, lastEventTimeMs: work.lastEventTimeMs?.(), committed: () => work.committed() };
     });
   }
 
@@ -276,21 +318,26 @@ export class ExactlyOnceStage<S> {
    * lane's producer, with the group offset `next` and the checkpoint as its metadata; then the
    * work and the lane learn it committed. Throws what failed.
    */
-  private async commitWork(lane: Lane<S>, next: string, build: () => { built: RecordBatch; metadata: string | undefined; committed: () => void } | undefined): Promise<void> {
-    const { groupId, inputTopic, logger } = this.options;
+  private async commitWork(lane: Lane<S>, next: string, build: () => BuiltWork | undefined): Promise<void> {
+    const { groupId, inputTopic, logger, metrics } = this.options;
     const { partition } = lane;
+    const started = performance.now();
+    let made: BuiltWork | undefined;
     try {
-      const made = build();
+      made = build();
       if (made === undefined) return;
       const { built, metadata } = made;
       await commitBatch(lane.producer, built.requests, { groupId, topic: inputTopic, partition, next, ...(metadata !== undefined && { metadata }) }, this.options.compression ?? CompressionTypes.None, logger);
-      lane.position = next;
-      made.committed();
-      this.outage.recovered();
-      this.options.onCommitted?.({ partition, outputs: built.outputs, deadLetters: built.deadLetters });
     } catch (err) {
+      if (made !== undefined) metrics?.aborted((performance.now() - started) / 1000);
       throw staleLimitsOr(err, partition);
     }
+    lane.position = next;
+    made.committed();
+    this.outage.recovered();
+    const { outputs, deadLetters } = made.built;
+    metrics?.committed({ inputTopic, inputRecords: made.inputRecords, outputs, deadLetters, seconds: (performance.now() - started) / 1000, ...(made.lastEventTimeMs !== undefined && { lastEventTimeMs: made.lastEventTimeMs }) });
+    this.options.onCommitted?.({ partition, outputs, deadLetters });
   }
 
   private tickAll(): void {
@@ -327,7 +374,7 @@ export class ExactlyOnceStage<S> {
     if (this.stopping || this.lanes.readyLane(lane.partition) !== lane) return;
     await this.commitWork(lane, lane.position, () => {
       const work = handler.tick?.(lane.state, { partition: lane.partition, nowMs: this.clock(), caughtUp: lane.caughtUp, lastInputAtMs: lane.lastInputAtMs, position: lane.position });
-      return work === undefined ? undefined : { built: buildTickRequests(work.outputs, lane.outputs), metadata: work.checkpoint, committed: () => work.committed() };
+      return work === undefined ? undefined : { built: buildTickRequests(work.outputs, lane.outputs), metadata: work.checkpoint, inputRecords: 0, lastEventTimeMs: undefined, committed: () => work.committed() };
     });
   }
 

@@ -2,7 +2,6 @@ export { compressionType } from './compression';
 export { createKafka, kafkaLogCreator } from './create-kafka';
 export { ensureTopics } from './ensure-topics';
 export { assertKafkajsPatched } from './kafkajs-patch';
-export { isLive, keepLivenessFile } from './liveness-file';
 export type { EnsureTopicsOptions, TopicSpec } from './ensure-topics';
 export { trapShutdownSignals } from './graceful-shutdown';
 export type { ShutdownOptions } from './graceful-shutdown';

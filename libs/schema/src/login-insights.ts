@@ -46,3 +46,9 @@ export type WindowInsights = z.infer<typeof windowInsightsSchema>;
 export function windowInsightsKey(windowSize: string, windowStart: string): string {
   return `${windowSize}:${windowStart}`;
 }
+
+/** The two parts of a windowInsightsKey. */
+export function splitWindowInsightsKey(key: string): { readonly windowSize: string; readonly windowStart: string } {
+  const colon = key.indexOf(':');
+  return { windowSize: key.slice(0, colon), windowStart: key.slice(colon + 1) };
+}

@@ -5,6 +5,8 @@ import { LoginStreamError } from '@login-stream/errors';
 import { compressionType, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, readMaxMessageBytes } from '@login-stream/kafka';
 import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
+import { notReady, servicesReadiness, StageMetrics } from '@login-stream/telemetry';
+import type { PipelineMetrics, Readiness } from '@login-stream/telemetry';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { InsightsConfig } from './insights-config';
 import type { MergedWindows } from './merge/merged-windows';
@@ -23,6 +25,8 @@ export interface InsightsServiceOptions {
   readonly pipeline: Pick<PipelineConfig, 'topics' | 'topicPartitions' | 'topicReplicationFactor' | 'outageTimeoutMs' | 'compression'>;
   readonly config: InsightsConfig;
   readonly onFatal: (err: unknown) => void;
+  /** The service's metrics, moved by both stages when set. */
+  readonly metrics?: PipelineMetrics;
   readonly clock?: () => number;
 }
 
@@ -34,17 +38,18 @@ export interface InsightsServiceOptions {
  * partials partition, so results do not depend on how many run.
  */
 export class InsightsService {
-  readonly stats = new InsightsStats();
+  readonly stats: InsightsStats;
   private readonly admin: Admin;
   private stages: { windowing: ExactlyOnceStage<WindowingLane>; merge: ExactlyOnceStage<MergedWindows> } | undefined;
   private stopStats: (() => void) | undefined;
 
   constructor(private readonly options: InsightsServiceOptions) {
     this.admin = options.kafka.admin();
+    this.stats = new InsightsStats(options.metrics);
   }
 
   async start(): Promise<void> {
-    const { kafka, logger, pipeline, config, onFatal, clock } = this.options;
+    const { kafka, logger, pipeline, config, onFatal, clock, metrics } = this.options;
     const { topics } = pipeline;
     await this.admin.connect();
     const mine = new Set([topics.processedLogins, topics.deadLetter, topics.loginInsights, topics.loginInsightsLate]);
@@ -91,6 +96,7 @@ export class InsightsService {
     const windowing = new ExactlyOnceStage({
       ...common,
       name: 'windowing',
+      ...(metrics !== undefined && { metrics: new StageMetrics(metrics, 'windowing') }),
       groupId: config.groupId,
       // Each fetch costs a transaction: wait a little for larger batches.
       fetchMaxWaitMs: 250,
@@ -115,6 +121,7 @@ export class InsightsService {
     const merge = new ExactlyOnceStage({
       ...common,
       name: 'merge',
+      ...(metrics !== undefined && { metrics: new StageMetrics(metrics, 'merge') }),
       groupId: config.mergeGroupId,
       fetchMaxWaitMs: 100,
       fetchMinBytes: 1,
@@ -134,6 +141,13 @@ export class InsightsService {
     this.stages = { windowing, merge };
     this.stopStats = logPeriodically(logger, config.statsIntervalMs, 'stats', () => this.stats.snapshot());
     await Promise.all([windowing.start(), merge.start()]);
+  }
+
+  /** Ready while both stages are (see ExactlyOnceStage.readiness) and hold input partitions. */
+  readiness(): Readiness {
+    const { stages } = this;
+    if (stages === undefined) return notReady('not started');
+    return servicesReadiness([stages.windowing.readiness(), stages.merge.readiness()]);
   }
 
   /** Finishes the batches in hand and their transactions, then disconnects everything. */

@@ -4,6 +4,8 @@ import { LoginStreamError } from '@login-stream/errors';
 import { compressionType, ensureTopics, pipelineTopicSpecs } from '@login-stream/kafka';
 import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
+import { notReady, servicesReadiness, StageMetrics } from '@login-stream/telemetry';
+import type { PipelineMetrics, Readiness } from '@login-stream/telemetry';
 import type { CommittedBatch } from '@login-stream/exactly-once';
 import type { Admin, Kafka } from 'kafkajs';
 import type { ProcessorConfig } from './processor-config';
@@ -22,6 +24,8 @@ export interface LoginProcessorOptions {
   readonly config: ProcessorConfig;
   /** Called when the processor cannot go on; the caller exits non-zero. */
   readonly onFatal: (err: unknown) => void;
+  /** The service's metrics, moved by both stages when set. */
+  readonly metrics?: PipelineMetrics;
   readonly clock?: () => number;
 }
 
@@ -43,7 +47,7 @@ export class LoginProcessor {
   }
 
   async start(): Promise<void> {
-    const { kafka, logger, pipeline, config, onFatal, clock } = this.options;
+    const { kafka, logger, pipeline, config, onFatal, clock, metrics } = this.options;
     const { topics } = pipeline;
     await this.admin.connect();
     const mine = new Set([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
@@ -76,6 +80,7 @@ export class LoginProcessor {
     const routing = new ExactlyOnceStage({
       ...common,
       name: 'routing',
+      ...(metrics !== undefined && { metrics: new StageMetrics(metrics, 'routing') }),
       groupId: config.groupId,
       // Latency matters here: fetch as soon as anything arrived.
       fetchMaxWaitMs: 1_000,
@@ -96,6 +101,7 @@ export class LoginProcessor {
     const summary = new ExactlyOnceStage({
       ...common,
       name: 'summary',
+      ...(metrics !== undefined && { metrics: new StageMetrics(metrics, 'summary') }),
       groupId: config.summaryGroupId,
       // Summaries may trail by a fraction of a second; fewer, larger transactions leave the
       // transaction coordinator to the routing stage.
@@ -109,6 +115,13 @@ export class LoginProcessor {
     this.stages = { routing, summary };
     this.stopStats = logPeriodically(logger, config.statsIntervalMs, 'stats', () => this.stats.snapshot());
     await Promise.all([routing.start(), summary.start()]);
+  }
+
+  /** Ready while both stages are (see ExactlyOnceStage.readiness) and hold input partitions. */
+  readiness(): Readiness {
+    const { stages } = this;
+    if (stages === undefined) return notReady('not started');
+    return servicesReadiness([stages.routing.readiness(), stages.summary.readiness()]);
   }
 
   /** Finishes the batches in hand and their transactions, then disconnects everything. */

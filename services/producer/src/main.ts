@@ -1,14 +1,17 @@
-import { dropUnsetVariables, loadDotEnv, loadPipelineConfig } from '@login-stream/config';
-import type { PipelineConfig } from '@login-stream/config';
+import { dropUnsetVariables, loadDotEnv, loadOpsConfig, loadPipelineConfig } from '@login-stream/config';
+import type { OpsConfig, PipelineConfig } from '@login-stream/config';
 import { LoginStreamError, isLoginStreamError } from '@login-stream/errors';
-import { compressionType, createKafka, keepLivenessFile, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
+import { compressionType, createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
+import { serveOperations } from '@login-stream/telemetry';
+import type { Operations } from '@login-stream/telemetry';
 import { parseCli } from './cli';
 import type { CliCommand } from './cli';
 import { replayedMessages } from './replay/replayed-messages';
 import { produce } from './run/produce';
+import { ProducerStatus } from './run/producer-status';
 import { runIdentity } from './run/run-identity';
 import type { RunSummary } from './run/progress';
 
@@ -18,7 +21,7 @@ const CONNECT_TIMEOUT_MS = 15_000;
 /** Flushing a few batches takes milliseconds; this only bounds a broker that went away. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
-async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, signal: AbortSignal): Promise<RunSummary> {
+async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, signal: AbortSignal, status: ProducerStatus): Promise<RunSummary> {
   const { options } = cli;
   // The shared definition of user-login (partitions, replication, configs), under --topic's name.
   const topics = pipelineTopicSpecs({ ...config, topics: { ...config.topics, userLogin: options.topic } });
@@ -29,6 +32,7 @@ async function run(cli: CliCommand, config: PipelineConfig, logger: Logger, sign
     brokers: config.kafka.brokers,
     topic,
     signal,
+    status,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     outageTimeoutMs: config.outageTimeoutMs,
     compression: compressionType(config.compression),
@@ -59,29 +63,40 @@ async function main(): Promise<number> {
   dropUnsetVariables(process.env);
   const cli = parseCli(process.argv.slice(2));
   let config: PipelineConfig;
+  let opsConfig: OpsConfig;
   try {
     config = loadPipelineConfig();
+    opsConfig = loadOpsConfig(SERVICE);
   } catch (err) {
     reportFailure(createLogger({ service: SERVICE }), err);
     return 1;
   }
   const logger = createLogger({ service: SERVICE, level: config.logLevel }).child({ command: cli.command });
 
+  let ops: Operations;
+  try {
+    ops = await serveOperations(opsConfig, logger);
+  } catch (err) {
+    reportFailure(logger, err);
+    return 1;
+  }
+  const status = new ProducerStatus(ops.metrics);
+  ops.health.setReadiness(() => status.readiness());
   const stop = new AbortController();
-  const stopLiveness = keepLivenessFile(config.healthFile);
-  const outcome = run(cli, config, logger, stop.signal).then(
+  const outcome = run(cli, config, logger, stop.signal, status).then(
     () => 0,
     (err: unknown) => {
+      ops.health.failed(err instanceof Error ? err.message : String(err));
       reportFailure(logger, err);
       return 1;
     },
   );
-  void outcome.then(stopLiveness);
   trapShutdownSignals({
     logger,
     timeoutMs: SHUTDOWN_TIMEOUT_MS,
     // Stop reading, let the run flush and summarize; its outcome decides the exit code.
     shutdown: async () => {
+      ops.health.shuttingDown();
       stop.abort();
       if ((await outcome) !== 0) throw new LoginStreamError('UNEXPECTED', 'the run failed while stopping');
     },

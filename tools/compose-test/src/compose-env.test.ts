@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HTTP_PORTS } from '@login-stream/config';
 
 // .env.example lists every setting; docker-compose.yml must hand each one that applies in a
 // container to the services from .env, or say why not (set by compose itself, or not for there).
 
 const ROOT = path.resolve(__dirname, '../../..');
-const SET_BY_COMPOSE = ['KAFKA_BROKERS', 'HEALTH_FILE'];
+const SET_BY_COMPOSE = ['KAFKA_BROKERS', 'HTTP_PORT', 'HTTP_HOST'];
 /** The broker in the compose file is plaintext; the demo is not in it; a resumed producer run needs a fixed seed and start. */
 const NOT_FOR_COMPOSE = /^(KAFKA_SSL|KAFKA_SASL_|DEMO_|PRODUCER_RESUME$)/;
 
@@ -17,5 +18,14 @@ describe('the compose file and .env.example', () => {
     const set = new Set([...compose.matchAll(/^\s+([A-Z][A-Z0-9_]*): [^$\s]/gm)].map((m) => m[1]));
     expect(documented.length).toBeGreaterThan(30);
     expect(documented.filter((v) => !passed.has(v) && !NOT_FOR_COMPOSE.test(v) && !(SET_BY_COMPOSE.includes(v) && set.has(v)))).toEqual([]);
+  });
+
+  it("when a service runs in compose, then its HTTP_PORT is the service's documented default, published as such unless moved", () => {
+    const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    for (const [service, port] of Object.entries(DEFAULT_HTTP_PORTS)) {
+      const block = compose.slice(compose.indexOf(`\n  ${service}:\n`), compose.indexOf('\n\n', compose.indexOf(`\n  ${service}:\n`)));
+      expect([service, /HTTP_PORT: (\d+)/.exec(block)?.[1]]).toEqual([service, String(port)]);
+      expect(block).toMatch(new RegExp(`"127\\.0\\.0\\.1:\\$\\{HOST_PORT_[A-Z]+:-${port}\\}:${port}"`));
+    }
   });
 });

@@ -14,13 +14,18 @@ const seconds = (fromMs: number) => `${((Date.now() - fromMs) / 1000).toFixed(1)
 describe('the docker-compose stack', () => {
   let project: ComposeProject;
   let kafka: Kafka;
+  let opsPorts: Record<string, number>;
 
   beforeAll(async () => {
-    const [kafkaPort, uiPort] = await freePorts(2);
+    const [kafkaPort, uiPort, producerPort, processorPort, insightsPort] = await freePorts(5);
+    opsPorts = { producer: producerPort, 'login-processor': processorPort, insights: insightsPort };
     // Its own name and host ports, so it runs beside anything else on the machine.
     project = new ComposeProject(uniqueName('lstest').toLowerCase().replace(/[^a-z0-9]/g, ''), {
       KAFKA_HOST_PORT: String(kafkaPort),
       KAFKA_UI_PORT: String(uiPort),
+      HOST_PORT_PRODUCER: String(producerPort),
+      HOST_PORT_PROCESSOR: String(processorPort),
+      HOST_PORT_INSIGHTS: String(insightsPort),
       PRODUCER_RATE: '100',
       STATS_INTERVAL_MS: '5000',
     });
@@ -58,6 +63,16 @@ describe('the docker-compose stack', () => {
     expect(insights.logins).toBeGreaterThan(0);
     say(`first login-insights record ${seconds(started)} after all were healthy: ${insights.window_size} ${insights.window_start}, ${insights.logins} logins`);
   }, 6 * 60_000);
+
+  it('when the services run, then each answers /readyz with 200 and counts its output records on /metrics, on its published port', async () => {
+    for (const service of SERVICES) {
+      const base = `http://127.0.0.1:${opsPorts[service]}`;
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const written = [...metrics.matchAll(/^login_stream_records_out_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      expect(written).toBeGreaterThan(0);
+    }
+  }, 60_000);
 
   it('when it is stopped, then every service exits 0 (a clean SIGTERM shutdown)', async () => {
     await project.compose(['stop'], 120_000);

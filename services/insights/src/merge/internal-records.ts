@@ -1,4 +1,4 @@
-import { formatIsoUtc, formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER, parseLateWindows, windowInsightsKey } from '@login-stream/schema';
+import { formatIsoUtc, formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, LINEAGE_HEADER, parseLateWindows, splitWindowInsightsKey, windowInsightsKey } from '@login-stream/schema';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { WindowRef } from '../windows/partition-windows';
 import { addCount, addSummary, addUserIp, ipsOf, MAX_LISTED_USERS } from '../windows/window-aggregate';
@@ -38,9 +38,9 @@ export function windowKey(ref: WindowRef): string {
 
 /** The window a key names, if its size is one of `sizes`. */
 export function windowOfKey(key: string, sizes: readonly WindowSize[]): WindowRef | undefined {
-  const colon = key.indexOf(':');
-  const size = sizes.find((s) => s.label === key.slice(0, colon));
-  const startMs = Date.parse(key.slice(colon + 1));
+  const { windowSize, windowStart } = splitWindowInsightsKey(key);
+  const size = sizes.find((s) => s.label === windowSize);
+  const startMs = Date.parse(windowStart);
   return size === undefined || Number.isNaN(startMs) ? undefined : { size, startMs };
 }
 

@@ -77,6 +77,7 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
     batch(merged): BatchHandler {
       const emitted: EmittedWindow[] = [];
       let late = 0;
+      const lateWindows: string[] = [];
       return {
         record(message) {
           const record = readInternalRecord(message);
@@ -105,8 +106,13 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
               const missed = [...record.late, ...final.map(windowKey)].sort((a, b) => sizeOrder(a) - sizeOrder(b));
               const accept = () => merged.addStraggler(read.login, counted, offset);
               if (missed.length === 0) return { outputs: [], accept };
-              late++;
-              return { outputs: [asRecord(lateRecord(topics.late, message, missed, record.behindMs))], accept };
+              // Counted only once its late record is taken: one the late topic refuses is a dead letter instead.
+              const acceptLate = () => {
+                accept();
+                late++;
+                lateWindows.push(...missed);
+              };
+              return { outputs: [asRecord(lateRecord(topics.late, message, missed, record.behindMs))], accept: acceptLate };
             }
             case 'mark': {
               const done = merged.mark(record.source, record.mark);
@@ -121,8 +127,8 @@ export function createMergeHandler(options: MergeHandlerOptions): StageHandler<M
           for (const w of emitted) {
             logger.info({ windowSize: w.size.label, windowStart: new Date(w.startMs).toISOString(), logins: w.summary.logins, uniqueUsers: w.summary.users }, 'window emitted');
           }
-          stats.windowsEmitted += emitted.length;
-          stats.lateEvents += late;
+          stats.addEmitted(emitted.map((w) => w.size.label));
+          stats.addLate(late, lateWindows);
           stats.setOpen('merge', 0, merged.openWindows);
         },
       };

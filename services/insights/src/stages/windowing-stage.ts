@@ -96,13 +96,16 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
       const nowMs = Date.parse(now);
       let taken = 0;
       let late = 0;
+      const lateWindows: string[] = [];
       let stragglers = 0;
       let steps = lane.markedSteps;
       let marked = false;
+      let lastEventTimeMs: number | undefined;
       return {
         record(message) {
           const read = readLogin(message.value, message.headers);
           if ('rejections' in read) return read;
+          lastEventTimeMs = read.eventTimeMs;
           // Nothing to write for a login on time for every size, so nothing can refuse it: counted at once.
           if (lane.windows.addIfOnTime(read.login, read.eventTimeMs, message.offset)) {
             taken++;
@@ -118,8 +121,14 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
             return { outputs: [asRecord(stragglerRecord(topics.partials, lane.partition, message, placement.released, placement.late, placement.behindMs))], accept };
           }
           if (placement.late.length > 0) {
-            late++;
-            return { outputs: [asRecord(lateRecord(topics.late, message, placement.late.map(windowKey), String(placement.behindMs)))], accept };
+            const missed = placement.late.map(windowKey);
+            // Counted only once its late record is taken: one the late topic refuses is a dead letter instead.
+            const acceptLate = () => {
+              accept();
+              late++;
+              lateWindows.push(...missed);
+            };
+            return { outputs: [asRecord(lateRecord(topics.late, message, missed, String(placement.behindMs)))], accept: acceptLate };
           }
           return { outputs: [], accept };
         },
@@ -133,12 +142,13 @@ export function createWindowingHandler(options: WindowingHandlerOptions): StageH
           return records;
         },
         checkpoint: (next) => checkpoint(lane, false, next),
+        lastEventTimeMs: () => lastEventTimeMs,
         committed() {
           if (marked) lane.lastMarkAtMs = nowMs;
           lane.markedSteps = steps;
           lane.idle = false;
           stats.eventsIn += taken;
-          stats.lateEvents += late;
+          stats.addLate(late, lateWindows);
           stats.stragglers += stragglers;
           stats.setOpen('windowing', lane.partition, lane.windows.openWindows);
         },

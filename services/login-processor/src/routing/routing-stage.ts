@@ -17,12 +17,16 @@ export function createRoutingHandler(topics: RoutingTopics, rules: LoginRules, c
     restore: async (partitions) => partitions.map(() => undefined),
     batch(_state, { partition, now }) {
       const context = { topic: topics.input, partition, now };
+      let lastEventTimeMs: number | undefined;
       return {
         record(message) {
           const routed = route(message, context);
-          return routed.kind === 'processed' ? { outputs: [routed.record] } : { rejections: routed.rejections };
+          if (routed.kind === 'rejected') return { rejections: routed.rejections };
+          lastEventTimeMs = routed.eventTimeMs;
+          return { outputs: [routed.record] };
         },
         committed: () => undefined,
+        lastEventTimeMs: () => lastEventTimeMs,
       };
     },
   };

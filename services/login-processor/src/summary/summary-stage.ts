@@ -52,6 +52,7 @@ export function createSummaryHandler(
     batch(state, { partition }) {
       // The batch's changes, applied to the partition's state once its transaction committed.
       const changes: SummaryState = new Map();
+      let lastEventTimeMs: number | undefined;
       return {
         record(message) {
           const event = eventOf(message);
@@ -60,6 +61,7 @@ export function createSummaryHandler(
             logger.warn({ partition, offset: message.offset }, 'processed login without user_id or event_time_ms; not summarized');
             return NOTHING;
           }
+          lastEventTimeMs = event.eventTimeMs;
           const next = widenRange(changes.get(event.userId) ?? state.get(event.userId), event.eventTimeMs);
           if (next === undefined) return NOTHING;
           return {
@@ -70,6 +72,7 @@ export function createSummaryHandler(
         committed() {
           for (const [userId, range] of changes) state.set(userId, range);
         },
+        lastEventTimeMs: () => lastEventTimeMs,
       };
     },
   };

@@ -8,6 +8,7 @@ import type { SendBatch } from '../kafka/batching-sink';
 import { connectProducer, connectResumableRun } from '../kafka/connect-producer';
 import type { OutboundMessage } from '../message';
 import { createPacer } from './pacer';
+import type { ProducerStatus } from './producer-status';
 import { startProgress } from './progress';
 import type { RunSummary, Terminal } from './progress';
 
@@ -34,6 +35,8 @@ export interface ProduceContext {
   readonly resumeRunId?: string;
   /** The live progress line goes here when set (stderr on a terminal). */
   readonly terminal?: Terminal;
+  /** Told of the connection and of every send, for /readyz and the metrics. */
+  readonly status?: ProducerStatus;
 }
 
 /** Under the broker's default 1 MB message.max.bytes, see BatchingSink. */
@@ -53,7 +56,7 @@ export async function produce(
   settings: ProduceSettings,
   context: ProduceContext,
 ): Promise<RunSummary> {
-  const { logger, signal, topic, compression } = context;
+  const { logger, signal, topic, compression, status } = context;
   const connect = { logger, brokers: context.brokers, timeoutMs: context.connectTimeoutMs };
   let send: SendBatch;
   let disconnect: () => Promise<void>;
@@ -74,7 +77,17 @@ export async function produce(
     send = (messages, sourceItems) => run.send(messages, sourceItems);
     disconnect = close;
   }
-  const sink = new BatchingSink(send, {
+  status?.connected();
+  const sendAndTell: SendBatch = async (messages, sourceItems) => {
+    try {
+      await send(messages, sourceItems);
+    } catch (err) {
+      status?.sendFailed(err);
+      throw err;
+    }
+    status?.sent(topic.name, messages.length);
+  };
+  const sink = new BatchingSink(sendAndTell, {
     batchMessages: settings.batchMessages,
     // A send must fit the topic's record batch limit too, when it is below the usual bound.
     batchBytes: Math.min(BATCH_BYTES, maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES),
@@ -101,6 +114,7 @@ export async function produce(
       if (RECORD_BATCH_OVERHEAD_BYTES + bytes > maxMessageBytes) {
         // The broker would refuse it, and the whole batch with it: this one item is left out, loudly.
         tooLarge++;
+        status?.skipped('too_large');
         logger.warn({ item: item - 1, bytes: RECORD_BATCH_OVERHEAD_BYTES + bytes, maxMessageBytes, topic: topic.name }, 'message larger than the topic takes (max.message.bytes); not sent');
         sink.skip();
         return undefined;
@@ -139,6 +153,7 @@ export async function produce(
   } catch (err) {
     failure ??= asError(err);
   } finally {
+    status?.finished();
     await disconnect();
   }
   const summary = progress.finish();

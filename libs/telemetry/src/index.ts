@@ -1,0 +1,10 @@
+export { Health } from './health';
+export { startOpsServer } from './ops-server';
+export type { OpsServer, OpsServerOptions } from './ops-server';
+export { PipelineMetrics } from './pipeline-metrics';
+export { notReady, READY, servicesReadiness } from './readiness';
+export type { Readiness, StageReadiness } from './readiness';
+export { StageMetrics } from './stage-metrics';
+export type { CommittedWork } from './stage-metrics';
+export { serveOperations } from './operations';
+export type { Operations } from './operations';
