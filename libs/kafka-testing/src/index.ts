@@ -18,3 +18,5 @@ export { seededRandom } from './seeded-random';
 export { cpuSeconds, peakRssMb } from './process-stats';
 export { pipelineEnv } from './pipeline-env';
 export { startScriptNodeFlags } from './start-script';
+export { parseMetrics, probeStatus, scrapeMetrics, sumOf } from './scrape-metrics';
+export type { MetricSample } from './scrape-metrics';

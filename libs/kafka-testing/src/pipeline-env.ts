@@ -18,8 +18,6 @@ export function pipelineEnv(prefix: string, brokers: readonly string[], override
     SESSION_TIMEOUT_MS: '6000',
     STATS_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
-    // Children run side by side: none serves HTTP unless a test gives it a free port.
-    HTTP_PORT: '0',
     ...overrides,
   };
 }

@@ -28,7 +28,8 @@ export class ServiceChild {
     /** Flags for node itself, as the service's start script passes them. */
     nodeFlags: readonly string[] = [],
   ) {
-    this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Children run side by side: none serves HTTP (its default port would clash) unless `env` gives it a port.
+    this.child = spawn(process.execPath, [...nodeFlags, script, ...args], { env: { ...process.env, HTTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     let pending = '';
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,4 +1,4 @@
-import { envInt, envList, envTopic, parseEnv, stageEnv, stageSettingsFrom } from '@login-stream/config';
+import { envInt, envList, loadGroupNames, parseEnv, stageEnv, stageSettingsFrom } from '@login-stream/config';
 import type { Env, StageSettings } from '@login-stream/config';
 import { z } from 'zod';
 import { parseWindowSize } from './windows/window-size';
@@ -22,9 +22,6 @@ const insightsEnv = {
   INSIGHTS_GRACE_MS: envInt(0, 24 * 3_600_000).default(5_000),
   /** A caught-up partition that received nothing for this long is idle and releases due windows. */
   INSIGHTS_IDLE_MS: envInt(100, 24 * 3_600_000).default(10_000),
-  INSIGHTS_GROUP_ID: z.string().trim().min(1).default('login-insights'),
-  /** The internal topic of partials and progress marks; defaults to `<INSIGHTS_GROUP_ID>-partials`. */
-  INSIGHTS_PARTIALS_TOPIC: envTopic.optional(),
   ...stageEnv,
 };
 
@@ -42,13 +39,14 @@ export interface InsightsConfig extends StageSettings {
 /** The insights service's own settings; the shared ones (brokers, topics) come from loadPipelineConfig. */
 export function loadInsightsConfig(env: Env = process.env): InsightsConfig {
   const e = parseEnv(insightsEnv, env);
+  const groups = loadGroupNames(env);
   return Object.freeze({
     sizes: e.INSIGHTS_WINDOWS,
     graceMs: e.INSIGHTS_GRACE_MS,
     idleMs: e.INSIGHTS_IDLE_MS,
-    groupId: e.INSIGHTS_GROUP_ID,
-    mergeGroupId: `${e.INSIGHTS_GROUP_ID}-merge`,
-    partialsTopic: e.INSIGHTS_PARTIALS_TOPIC ?? `${e.INSIGHTS_GROUP_ID}-partials`,
+    groupId: groups.windowing,
+    mergeGroupId: groups.merge,
+    partialsTopic: groups.partialsTopic,
     ...stageSettingsFrom(e),
   });
 }

@@ -1,4 +1,4 @@
-import { envInt, envList, parseEnv, stageEnv, stageSettingsFrom } from '@login-stream/config';
+import { envInt, envList, loadGroupNames, parseEnv, stageEnv, stageSettingsFrom } from '@login-stream/config';
 import type { Env, StageSettings } from '@login-stream/config';
 import { DEFAULT_LOGIN_RULES, LOGIN_FIELDS } from '@login-stream/schema';
 import type { LoginRules } from '@login-stream/schema';
@@ -13,8 +13,7 @@ const processorEnv = {
   SUPPORTED_DEVICE_TYPES: envList.default([...DEFAULT_LOGIN_RULES.supportedDeviceTypes]),
   MIN_APP_VERSION: z.string().trim().regex(VERSION, 'expected a version such as 2.3.0').default(DEFAULT_LOGIN_RULES.minAppVersion),
   MAX_FUTURE_SKEW_MS: envInt(0).default(DEFAULT_LOGIN_RULES.maxFutureSkewMs),
-  CONSUMER_GROUP_ID: z.string().trim().min(1).default('login-processor'),
-  /** Defaults to CONSUMER_GROUP_ID. */
+  /** Defaults to CONSUMER_GROUP_ID (see loadGroupNames). */
   TRANSACTIONAL_ID_PREFIX: z.string().trim().min(1).optional(),
   ...stageEnv,
 };
@@ -31,6 +30,7 @@ export interface ProcessorConfig extends StageSettings {
 /** The processor's own settings; the shared ones (brokers, topics) come from loadPipelineConfig. */
 export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
   const e = parseEnv(processorEnv, env);
+  const groups = loadGroupNames(env);
   return {
     rules: {
       requiredFields: e.REQUIRED_FIELDS,
@@ -38,9 +38,9 @@ export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
       minAppVersion: e.MIN_APP_VERSION,
       maxFutureSkewMs: e.MAX_FUTURE_SKEW_MS,
     },
-    groupId: e.CONSUMER_GROUP_ID,
-    summaryGroupId: `${e.CONSUMER_GROUP_ID}-summary`,
-    transactionalIdPrefix: e.TRANSACTIONAL_ID_PREFIX ?? e.CONSUMER_GROUP_ID,
+    groupId: groups.routing,
+    summaryGroupId: groups.summary,
+    transactionalIdPrefix: e.TRANSACTIONAL_ID_PREFIX ?? groups.routing,
     ...stageSettingsFrom(e),
   };
 }

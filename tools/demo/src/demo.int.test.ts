@@ -54,5 +54,7 @@ describe('npm run demo', () => {
     expect(last.rejections.map(([reason]) => reason)).toContain('MISSING_FIELD');
     expect(last.latestMinute?.logins).toBeGreaterThan(0);
     expect(last.counts.insights).toBeGreaterThan(0);
+    // The last view's check ran after the services stopped: everything they committed, once.
+    expect((last as FlowSnapshot & { reconciliation?: string }).reconciliation).toMatch(/^reconciliation OK: [\d,]+ input offsets checked, 0 missing, 0 duplicated, [\d,]+ in flight; insights (ok|in-flight): /);
   }, 240_000);
 });

@@ -54,7 +54,7 @@ describe('the latest minute', () => {
     stats.recordWindow(minute('2026-12-01T10:00:00.000Z', 99));
     stats.recordWindow({ ...minute('2026-12-01T10:05:00.000Z', 7), window_size: '1h' });
     stats.record('late', 3);
-    const text = renderFlow(stats.snapshot(1_000), topics).join('\n');
+    const text = renderFlow(stats.snapshot(1_000), topics, 'reconciliation: first check in progress').join('\n');
     expect(text).toContain('latest closed 1m window: 2026-12-01 10:01 UTC');
     expect(text).toContain('10 logins, 9 unique users');
     expect(text).toContain('devices: android 3 (30%), iOS 7 (70%)');
@@ -64,11 +64,13 @@ describe('the latest minute', () => {
 });
 
 describe('renderFlow', () => {
-  it('when rendered, then every pipeline topic has a row with its count and the rejections follow', () => {
+  it('when rendered, then every pipeline topic has a row with its count, the reconciliation line follows, then the rejections', () => {
     const stats = new FlowStats(0);
     stats.record('deadLetter', 1234);
     stats.recordRejection('NOT_JSON');
-    const text = renderFlow(stats.snapshot(2000), topics).join('\n');
+    const line = 'reconciliation MISSING: 1,234 input offsets checked, 1 missing, 0 duplicated, 0 in flight; insights: no windows yet';
+    const text = renderFlow(stats.snapshot(2000), topics, line).join('\n');
+    expect(text).toContain(`  ${line}\n`);
     expect(text).toMatch(/user-login-dlq\s+1,234\s+617/);
     expect(text).toMatch(/processed-logins\s+0/);
     expect(text).toMatch(/NOT_JSON\s+1/);

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadDotEnv, loadPipelineConfig } from '@login-stream/config';
+import { DEFAULT_HTTP_PORTS, loadDotEnv, loadGroupNames, loadOpsConfig, loadPipelineConfig } from '@login-stream/config';
+import type { OpsService } from '@login-stream/config';
 import { LoginStreamError } from '@login-stream/errors';
 import { createKafka, ensureTopics, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { startBroker, uniqueName } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { loadDemoConfig } from './demo-config';
 import { startFlowMonitor } from './flow-monitor';
+import { startReconciliationLoop } from './reconciliation-loop';
 import { renderFlow } from './render-flow';
 import { startService } from './service-process';
 
@@ -25,6 +27,9 @@ async function main(): Promise<void> {
   logger.info({ kind: broker.kind, bootstrapServers: broker.bootstrapServers }, 'broker ready');
   const env = { ...process.env, KAFKA_BROKERS: broker.bootstrapServers };
   const config = loadPipelineConfig(env);
+  // Each service on its own default port (HTTP_PORT=0 turns them all off): one HTTP_PORT for three would clash.
+  const httpOff = loadOpsConfig('producer', env).httpPort === 0;
+  const envOf = (service: OpsService) => ({ ...env, HTTP_PORT: httpOff ? '0' : String(DEFAULT_HTTP_PORTS[service]) });
 
   const kafka = createKafka(config.kafka, logger.child({}, { level: 'warn' }));
   const admin = kafka.admin();
@@ -34,24 +39,31 @@ async function main(): Promise<void> {
 
   const logDir = path.join(REPO, '.kafka-local', 'demo-logs');
   mkdirSync(logDir, { recursive: true });
-  const processor = startService('login-processor', PROCESSOR, [], env, path.join(logDir, 'login-processor.log'));
-  const insights = startService('insights', INSIGHTS, [], env, path.join(logDir, 'insights.log'));
+  const processor = startService('login-processor', PROCESSOR, [], envOf('login-processor'), path.join(logDir, 'login-processor.log'));
+  const insights = startService('insights', INSIGHTS, [], envOf('insights'), path.join(logDir, 'insights.log'));
   const producer = startService(
     'producer',
     PRODUCER,
     ['generate', '--rate', String(demo.rate), '--bad-share', String(demo.badPercent / 100)],
-    env,
+    envOf('producer'),
     path.join(logDir, 'producer.log'),
   );
   logger.info({ logDir }, 'services started; their logs are in logDir');
+  if (!httpOff) {
+    const endpoints = Object.fromEntries(Object.entries(DEFAULT_HTTP_PORTS).map(([service, port]) => [service, `http://localhost:${port}/metrics`]));
+    logger.info({ endpoints }, 'each service serves /metrics, /healthz and /readyz');
+  }
 
   const monitor = await startFlowMonitor(kafka, config.topics, uniqueName('demo-monitor'));
+  const checkAdmin = kafka.admin();
+  await checkAdmin.connect();
+  const reconciliation = startReconciliationLoop(kafka, checkAdmin, config.topics, loadGroupNames(env), demo.checkIntervalMs, logger);
   const tty = process.stdout.isTTY;
   const draw = (): void => {
     const snapshot = monitor.stats.snapshot(Date.now());
     // On a terminal redraw in place; elsewhere append one JSON line per refresh.
-    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFlow(snapshot, config.topics).join('\n')}\n`);
-    else process.stdout.write(`${JSON.stringify(snapshot)}\n`);
+    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFlow(snapshot, config.topics, reconciliation.line()).join('\n')}\n`);
+    else process.stdout.write(`${JSON.stringify({ ...snapshot, reconciliation: reconciliation.line() })}\n`);
   };
   const timer = setInterval(draw, demo.refreshMs);
 
@@ -72,7 +84,11 @@ async function main(): Promise<void> {
       // Producer first so the processor can drain what was sent before it stops; insights last.
       const producerExit = await producer.stop('SIGINT', 12_000);
       const [processorExit, insightsExit] = await Promise.all([processor.stop('SIGTERM', 12_000), insights.stop('SIGTERM', 12_000)]);
+      // The last view carries a check of everything the stopped services committed.
+      reconciliation.stop();
+      await reconciliation.checkNow();
       draw();
+      await checkAdmin.disconnect();
       logger.info({ producerExit, processorExit, insightsExit }, 'services stopped');
       await monitor.stop();
       await broker.stop();

@@ -27,7 +27,7 @@ function minuteLines(w: WindowInsights | undefined): string[] {
 }
 
 /** The live view as plain text lines: one row per topic, the latest minute's insights, late events, then rejections by reason. */
-export function renderFlow(snapshot: FlowSnapshot, topics: TopicNames): string[] {
+export function renderFlow(snapshot: FlowSnapshot, topics: TopicNames, reconciliation: string): string[] {
   const width = Math.max(...ROWS.map(([, key]) => topics[key].length));
   const lines = [
     `login-stream demo — ${Math.round(snapshot.elapsedMs / 1000)} s (read_committed view; Ctrl-C stops everything)`,
@@ -37,6 +37,8 @@ export function renderFlow(snapshot: FlowSnapshot, topics: TopicNames): string[]
       ([flow, key]) =>
         `  ${topics[key].padEnd(width)}  ${num(snapshot.counts[flow]).padStart(12)}  ${num(snapshot.rates[flow]).padStart(10)}`,
     ),
+    '',
+    `  ${reconciliation}`,
     '',
     ...minuteLines(snapshot.latestMinute),
     `  late events (after their window closed): ${num(snapshot.counts.late)}`,

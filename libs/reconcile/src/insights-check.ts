@@ -1,0 +1,101 @@
+import { EVENT_TIME_HEADER, LATE_WINDOWS_HEADER, parseLateWindows, splitWindowInsightsKey, windowInsightsKey } from '@login-stream/schema';
+import type { IHeaders } from 'kafkajs';
+
+export interface WindowSizeReport {
+  readonly windowSize: string;
+  /** Results on login-insights, and how many of them repeat a window already seen. */
+  readonly windows: number;
+  readonly duplicateWindows: number;
+  /** The closed range: from the first result's start to the last one's end (epoch ms). */
+  readonly fromMs: number;
+  readonly untilMs: number;
+  /** Σ logins of the results. */
+  readonly resultLogins: number;
+  /** Late logins for a window of this size in the range. */
+  readonly lateEvents: number;
+  /** Processed logins with an event time in the range. */
+  readonly processedLogins: number;
+  /** resultLogins + lateEvents = processedLogins, and no window twice. */
+  readonly balanced: boolean;
+}
+
+export type InsightsStatus = 'ok' | 'in-flight' | 'mismatch' | 'no-windows';
+
+export interface InsightsReport {
+  /**
+   * ok: every size balanced. in-flight: not balanced while insights was still consuming (its
+   * groups' offsets moved during the check or had not reached the end), so not a finding.
+   * mismatch: not balanced though insights was caught up. no-windows: nothing emitted yet.
+   */
+  readonly status: InsightsStatus;
+  readonly caughtUp: boolean;
+  readonly sizes: readonly WindowSizeReport[];
+}
+
+interface SizeTally {
+  sizeMs: number;
+  fromMs: number;
+  untilMs: number;
+  windows: number;
+  duplicateWindows: number;
+  resultLogins: number;
+  lateEvents: number;
+  processedLogins: number;
+}
+
+function text(value: IHeaders[string]): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value;
+  return single?.toString();
+}
+
+/**
+ * For each window size: Σ logins of the results + late logins = processed logins, over the
+ * range the results cover. Fed in order: every result first (they fix the ranges), then late
+ * records and processed logins. Pure.
+ */
+export class InsightsCheck {
+  private readonly sizes = new Map<string, SizeTally>();
+  private readonly seen = new Set<string>();
+  private ranges: Array<{ tally: SizeTally; fromMs: number; untilMs: number }> | undefined;
+
+  /** A login-insights record; one that is not a window result is not counted. */
+  addResult(value: Buffer | null): void {
+    if (this.ranges !== undefined) throw new Error('every result must come before late and processed records');
+    const parsed = JSON.parse(value?.toString() ?? 'null') as { type?: unknown; window_size?: unknown; window_start?: unknown; window_start_ms?: unknown; window_end_ms?: unknown; logins?: unknown } | null;
+    if (parsed?.type !== 'window' || typeof parsed.window_size !== 'string' || typeof parsed.window_start_ms !== 'number' || typeof parsed.window_end_ms !== 'number' || typeof parsed.logins !== 'number') return;
+    const size = parsed.window_size;
+    const tally = this.sizes.get(size) ?? { sizeMs: parsed.window_end_ms - parsed.window_start_ms, fromMs: Infinity, untilMs: -Infinity, windows: 0, duplicateWindows: 0, resultLogins: 0, lateEvents: 0, processedLogins: 0 };
+    this.sizes.set(size, tally);
+    const key = windowInsightsKey(size, String(parsed.window_start));
+    if (this.seen.has(key)) tally.duplicateWindows++;
+    this.seen.add(key);
+    tally.windows++;
+    tally.resultLogins += parsed.logins;
+    tally.fromMs = Math.min(tally.fromMs, parsed.window_start_ms);
+    tally.untilMs = Math.max(tally.untilMs, parsed.window_end_ms);
+  }
+
+  /** A login-insights-late record: late for each window its header names. */
+  addLate(headers: IHeaders | undefined): void {
+    for (const key of parseLateWindows(text(headers?.[LATE_WINDOWS_HEADER]) ?? '')) {
+      const { windowSize, windowStart } = splitWindowInsightsKey(key);
+      const tally = this.sizes.get(windowSize);
+      const startMs = Date.parse(windowStart);
+      if (tally !== undefined && startMs >= tally.fromMs && startMs < tally.untilMs) tally.lateEvents++;
+    }
+  }
+
+  addProcessed(headers: IHeaders | undefined): void {
+    this.ranges ??= [...this.sizes.values()].map((tally) => ({ tally, fromMs: tally.fromMs, untilMs: tally.untilMs }));
+    const eventTimeMs = Number(text(headers?.[EVENT_TIME_HEADER]));
+    for (const { tally, fromMs, untilMs } of this.ranges) if (eventTimeMs >= fromMs && eventTimeMs < untilMs) tally.processedLogins++;
+  }
+
+  report(caughtUp: boolean): InsightsReport {
+    const sizes = [...this.sizes.entries()]
+      .sort(([, a], [, b]) => a.sizeMs - b.sizeMs)
+      .map(([windowSize, { sizeMs: _sizeMs, ...t }]): WindowSizeReport => ({ windowSize, ...t, balanced: t.duplicateWindows === 0 && t.resultLogins + t.lateEvents === t.processedLogins }));
+    const status: InsightsStatus = sizes.length === 0 ? 'no-windows' : sizes.every((s) => s.balanced) ? 'ok' : caughtUp ? 'mismatch' : 'in-flight';
+    return { status, caughtUp, sizes };
+  }
+}

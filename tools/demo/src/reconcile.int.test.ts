@@ -1,0 +1,110 @@
+import { loadGroupNames } from '@login-stream/config';
+import type { TopicNames } from '@login-stream/config';
+import { uniqueName } from '@login-stream/kafka-testing';
+import { createLogger } from '@login-stream/logger';
+import { reconcile } from '@login-stream/reconcile';
+import type { Reconciliation } from '@login-stream/reconcile';
+import { LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
+import type { Producer } from 'kafkajs';
+import { buildServices, PipelineFixture } from './testing/pipeline-harness';
+import type { PipelineUnderTest } from './testing/pipeline-harness';
+import { timedLogins } from './testing/timed-logins';
+import type { TopicRecord } from './testing/topic-reader';
+import { header } from './testing/topic-reader';
+
+// The reconciliation check against a real pipeline run, then against copies of its outputs
+// with one record left out or written twice: what it reports is known by construction.
+
+const SEED = 31_415;
+const START = Date.parse('2024-03-01T09:00:30Z');
+const GOOD = 3_000;
+const BAD = 120;
+const logger = createLogger({ service: 'reconcile-test', level: 'silent' });
+
+describe('reconciliation of a pipeline run', () => {
+  const fixture = new PipelineFixture();
+  const { testKafka } = fixture;
+  let p: PipelineUnderTest;
+  let producer: Producer;
+  let settled: Reconciliation;
+
+  const check = async (topics: Partial<TopicNames> = {}): Promise<Reconciliation> => {
+    return reconcile({ kafka: testKafka.kafka, admin: await testKafka.admin(), logger, topics: { ...p.topics, ...topics }, groups: loadGroupNames(p.env), timeoutMs: 60_000 });
+  };
+
+  /** A copy of `records` on a fresh topic, headers and all, with `change` applied to the list. */
+  const copy = async (records: readonly TopicRecord[], change: (records: TopicRecord[]) => TopicRecord[]): Promise<string> => {
+    const topic = await testKafka.createTopic(uniqueName('reconcile-copy'), 3);
+    const messages = change([...records]).map((m) => ({ key: m.key, value: m.value, headers: m.headers as Record<string, Buffer> }));
+    for (let i = 0; i < messages.length; i += 1_000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 1_000) });
+    return topic;
+  };
+
+  beforeAll(async () => {
+    buildServices();
+    process.stdout.write(`reconcile test: ${GOOD} logins and ${BAD} bad records, seed ${SEED}\n`);
+    p = await fixture.pipeline('recon');
+    await Promise.all([p.startProcessor(), p.startInsights()]);
+    producer = await testKafka.producer();
+    const logins = timedLogins({ seed: SEED, count: GOOD, users: 200, startMs: START, spanMs: 4 * 60_000, jitterMs: 2_000, lateShare: 0.03, lateMs: [60_000, 120_000] });
+    const bad = Array.from({ length: BAD }, (_, i) => Buffer.from(i % 2 === 0 ? `not json ${i}` : JSON.stringify({ user_id: `u${i}` })));
+    await p.produce(producer, [...logins, ...bad]);
+    // Settled: the processor committed every input offset and insights has consumed everything.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      settled = await check();
+      if (settled.processor.checked === GOOD + BAD && settled.insights.caughtUp && settled.insights.sizes.length === 2) break;
+      if (Date.now() > deadline) throw new Error(`the pipeline did not settle: ${JSON.stringify(settled)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }, 240_000);
+
+  afterAll(() => fixture.close());
+
+  it('when the run is clean, then it is OK: every input offset once in processed-logins or the DLQ, and results + late = processed for each window size', () => {
+    expect(settled.ok).toBe(true);
+    expect(settled.processor).toMatchObject({ ok: true, checked: GOOD + BAD, missing: 0, duplicated: 0, inFlight: 0, processed: GOOD, deadLettered: BAD, unattributed: 0 });
+    expect(settled.insights.status).toBe('ok');
+    for (const size of settled.insights.sizes) {
+      expect(size.resultLogins + size.lateEvents).toBe(size.processedLogins);
+      expect(size.lateEvents).toBeGreaterThan(0);
+    }
+  });
+
+  it('when processed-logins lacks one record (a copy without it), then exactly that input offset is reported missing', async () => {
+    const processed = await p.read(p.topics.processedLogins);
+    const dropped = processed[1_234];
+    const source = parseLineage(header(dropped, LINEAGE_HEADER) ?? '');
+    const topic = await copy(processed, (records) => records.filter((m) => m !== dropped));
+    const result = await check({ processedLogins: topic });
+    expect(result.ok).toBe(false);
+    expect(result.processor).toMatchObject({ missing: 1, duplicated: 0 });
+    expect(result.processor.partitions.find((x) => x.missing > 0)).toMatchObject({ partition: source?.partition, missingOffsets: [Number(source?.offset)] });
+  }, 120_000);
+
+  it('when the DLQ holds one record twice (a copy with it repeated), then exactly that input offset is reported duplicated', async () => {
+    const deadLetters = await p.read(p.topics.deadLetter);
+    const repeated = deadLetters[17];
+    const topic = await copy(deadLetters, (records) => [...records, repeated]);
+    const result = await check({ deadLetter: topic });
+    expect(result.ok).toBe(false);
+    expect(result.processor).toMatchObject({ missing: 0, duplicated: 1 });
+    expect(result.processor.partitions.find((x) => x.duplicated > 0)?.duplicatedOffsets).toEqual([Number(header(repeated, 'dlq.source.offset'))]);
+  }, 120_000);
+
+  it('when login-insights lacks one window (a copy without it), then insights is a mismatch for that window size alone', async () => {
+    const results = await p.read(p.topics.loginInsights);
+    // One inside the range: without the first or last, the range itself would shrink.
+    const minutes = results.filter((m) => m.key?.toString().startsWith('1m:') === true).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    expect(minutes.length).toBeGreaterThanOrEqual(3);
+    const dropped = minutes[1];
+    const topic = await copy(results, (records) => records.filter((m) => m !== dropped));
+    const result = await check({ loginInsights: topic });
+    expect(result.ok).toBe(false);
+    expect(result.insights.status).toBe('mismatch');
+    expect(result.insights.sizes.map((s) => [s.windowSize, s.balanced])).toEqual([
+      ['1m', false],
+      ['1h', true],
+    ]);
+  }, 120_000);
+});
