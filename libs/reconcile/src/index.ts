@@ -5,3 +5,5 @@ export type { InsightsReport, InsightsStatus, WindowSizeReport } from './insight
 export { LineageCheck } from './lineage-check';
 export type { InputPartition, InputPartitionReport, ProcessorReport } from './lineage-check';
 export { reconciliationLine, reconciliationReport, verdict } from './format-report';
+export { startReconciliationLoop } from './reconciliation-loop';
+export type { CheckState, ReconciliationLoop, ReconciliationLoopOptions } from './reconciliation-loop';

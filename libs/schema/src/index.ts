@@ -21,3 +21,4 @@ export type { Lineage } from './processed-login-headers';
 export { splitWindowInsightsKey, windowInsightsKey, windowInsightsSchema } from './login-insights';
 export type { WindowInsights } from './login-insights';
 export { formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, parseLateWindows } from './login-insights-late';
+export type { DashboardEvent, FlowTopic, FlowView, ReconciliationView, Snapshot, Tick, WindowView } from './dashboard-stream';

@@ -93,7 +93,8 @@ describe('starting the operations HTTP server', () => {
     try {
       await expect(startOpsServer({ host: '127.0.0.1', port, metrics: new PipelineMetrics(), health: new Health(), logger })).rejects.toMatchObject({
         code: 'CONFIG_INVALID',
-        message: expect.stringContaining(`HTTP_PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`),
+        message: expect.stringContaining(`HTTP_HOST/HTTP_PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`),
+        details: { variables: ['HTTP_PORT', 'HTTP_HOST'] },
       });
     } finally {
       await new Promise((resolve) => taken.close(resolve));

@@ -74,7 +74,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
-        new LoginStreamError('CONFIG_INVALID', `Invalid configuration: HTTP_PORT: cannot listen on ${options.host}:${options.port} (${err.code ?? err.message})`, {
+        new LoginStreamError('CONFIG_INVALID', `Invalid configuration: HTTP_HOST/HTTP_PORT: cannot listen on ${options.host}:${options.port} (${err.code ?? err.message})`, {
           cause: err,
           details: { variables: ['HTTP_PORT', 'HTTP_HOST'] },
         }),

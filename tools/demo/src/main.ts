@@ -6,9 +6,9 @@ import { LoginStreamError } from '@login-stream/errors';
 import { createKafka, ensureTopics, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { startBroker, uniqueName } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
+import { startReconciliationLoop } from '@login-stream/reconcile';
 import { loadDemoConfig } from './demo-config';
 import { startFlowMonitor } from './flow-monitor';
-import { startReconciliationLoop } from './reconciliation-loop';
 import { renderFlow } from './render-flow';
 import { startService } from './service-process';
 
@@ -57,13 +57,13 @@ async function main(): Promise<void> {
   const monitor = await startFlowMonitor(kafka, config.topics, uniqueName('demo-monitor'));
   const checkAdmin = kafka.admin();
   await checkAdmin.connect();
-  const reconciliation = startReconciliationLoop(kafka, checkAdmin, config.topics, loadGroupNames(env), demo.checkIntervalMs, logger);
+  const reconciliation = startReconciliationLoop({ kafka, admin: checkAdmin, topics: config.topics, groups: loadGroupNames(env), intervalMs: demo.checkIntervalMs, logger });
   const tty = process.stdout.isTTY;
   const draw = (): void => {
     const snapshot = monitor.stats.snapshot(Date.now());
     // On a terminal redraw in place; elsewhere append one JSON line per refresh.
-    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFlow(snapshot, config.topics, reconciliation.line()).join('\n')}\n`);
-    else process.stdout.write(`${JSON.stringify({ ...snapshot, reconciliation: reconciliation.line() })}\n`);
+    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFlow(snapshot, config.topics, reconciliation.latest().line).join('\n')}\n`);
+    else process.stdout.write(`${JSON.stringify({ ...snapshot, reconciliation: reconciliation.latest().line })}\n`);
   };
   const timer = setInterval(draw, demo.refreshMs);
 

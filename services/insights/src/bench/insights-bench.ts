@@ -2,7 +2,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
 import { keyPartitioner } from '@login-stream/kafka';
-import { buildPackage, cpuSeconds, peakRssMb, pipelineEnv, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { buildPackage, cpuSeconds, freePorts, peakRssMb, pipelineEnv, scrapeMetrics, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { EVENT_TIME_HEADER, formatIsoUtc, LINEAGE_HEADER, windowInsightsSchema } from '@login-stream/schema';
 import { addLogin, emptyPartial } from '../windows/window-aggregate';
 import type { Admin, Producer } from 'kafkajs';
@@ -104,7 +104,10 @@ async function main(): Promise<void> {
 
     // As `npm start` runs it, plus BENCH_NODE_FLAGS (e.g. --cpu-prof) when set.
     const flags = [...startScriptNodeFlags(SERVICE_DIR), ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '')];
-    const instances = Array.from({ length: INSTANCES }, () => new ServiceChild('insights', path.join(SERVICE_DIR, 'dist/main.js'), [], env, flags));
+    // Metrics on and scraped every second, as in production (harsher than Prometheus' usual 15 s).
+    const ports = await freePorts(INSTANCES);
+    const instances = Array.from({ length: INSTANCES }, (_, i) => new ServiceChild('insights', path.join(SERVICE_DIR, 'dist/main.js'), [], { ...env, HTTP_PORT: String(ports[i]) }, flags));
+    const scraper = setInterval(() => ports.forEach((port) => void scrapeMetrics(port).catch(() => undefined)), 1_000);
     try {
       // The clock starts once every instance is in both groups: joins and rebalances are start-up.
       await waitUntil(
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
       say(`memory: peak RSS per instance ${instances.map((i) => `${peakRssMb(i.pid)?.toFixed(0) ?? '?'} MB`).join(', ')}`);
       if (process.env['BENCH_VERBOSE'] !== undefined) for (const l of instances.flatMap((i) => i.lines.filter((l) => l.msg === 'stats'))) say(`  ${JSON.stringify(l)}`);
     } finally {
+      clearInterval(scraper);
       await Promise.all(instances.map((i) => i.kill('SIGTERM')));
     }
   } finally {

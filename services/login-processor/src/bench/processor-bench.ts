@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
-import { pipelineEnv, startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
+import { freePorts, pipelineEnv, scrapeMetrics, startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
 import { DEAD_LETTER_HEADERS, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import type { Admin, IHeaders, Producer } from 'kafkajs';
 import { committedByPartition, committedInput, groupCaughtUp, sumOf } from '../testing/group-progress';
@@ -18,6 +18,9 @@ import { percentile } from './percentile';
  *               time until every input offset is committed, start-up included;
  *   latency:    BENCH_RATE logins/s for BENCH_SECONDS, each timed from the produce call to its
  *               output becoming visible to a read_committed consumer.
+ * The processors serve /metrics as in production, scraped every second meanwhile (harsher than
+ * Prometheus' usual 15 s); BENCH_METRICS=off runs them with HTTP_PORT=0, and
+ * BENCH_METRICS=compare measures the throughput BENCH_PAIRS times each way, alternating, instead.
  */
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
@@ -25,6 +28,9 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 /** Distinct users: each one's first login, and every widening of its range, also writes a summary. */
 const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
 const WARM_UP_MS = 2_000;
+const METRICS = process.env['BENCH_METRICS'] ?? 'on';
+const PAIRS = Number(process.env['BENCH_PAIRS'] ?? 3);
+const SCRAPE_INTERVAL_MS = 1_000;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -43,10 +49,13 @@ interface Processors {
   stop: () => Promise<void>;
 }
 
-/** The processor as `npm start` runs it (node flags included), as many instances as asked for. */
-function startProcessors(env: Record<string, string>): Processors {
-  const children = Array.from({ length: INSTANCES }, () => new ProcessorChild({ ...env, LOG_LEVEL: 'warn' }));
+/** The processor as `npm start` runs it (node flags included), as many instances as asked for; with metrics, scraped every second. */
+async function startProcessors(env: Record<string, string>, metrics: boolean): Promise<Processors> {
+  const ports = metrics ? await freePorts(INSTANCES) : [];
+  const children = Array.from({ length: INSTANCES }, (_, i) => new ProcessorChild({ ...env, LOG_LEVEL: 'warn', HTTP_PORT: String(ports[i] ?? 0) }));
   const taken = children.map(() => 0);
+  // A failed scrape (the server not up yet) is only skipped: the figure is the processor's.
+  const scraper = metrics ? setInterval(() => ports.forEach((port) => void scrapeMetrics(port).catch(() => undefined)), SCRAPE_INTERVAL_MS) : undefined;
   return {
     takeLog: () =>
       children.flatMap((child, i) => {
@@ -54,7 +63,10 @@ function startProcessors(env: Record<string, string>): Processors {
         taken[i] = child.lines.length;
         return lines;
       }),
-    stop: async () => void (await Promise.all(children.map((c) => c.kill('SIGTERM')))),
+    stop: async () => {
+      clearInterval(scraper);
+      await Promise.all(children.map((c) => c.kill('SIGTERM')));
+    },
   };
 }
 
@@ -114,7 +126,7 @@ async function followUntilAPartitionDrains(
   }
 }
 
-async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
+async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer, metrics: boolean): Promise<number> {
   const env = benchEnv('bench-tput', testKafka.brokers);
   const { topics } = loadPipelineConfig(env);
   const groupId = env['CONSUMER_GROUP_ID'];
@@ -124,7 +136,7 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
   await preload(producer, topics.userLogin, EVENTS);
 
   const startedAt = performance.now();
-  const processors = startProcessors(env);
+  const processors = await startProcessors(env, metrics);
   try {
     // The clock starts once both stages' groups have formed: joins, the rebalance as the later
     // instances arrive and their fencing are start-up, not the sustained rate.
@@ -136,14 +148,28 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
     const events = end.committed - start.committed;
     say(
       `throughput: ${round(events)} logins committed to processed-logins/DLQ in ${seconds.toFixed(2)} s → ${round(events / seconds)} events/s ` +
-        `(exactly-once, ${INSTANCES} instance(s), ${PARTITIONS} partitions, while every partition had input left)`,
+        `(exactly-once, ${INSTANCES} instance(s), ${PARTITIONS} partitions, while every partition had input left, metrics ${metrics ? 'on and scraped every second' : 'off'})`,
     );
     reportLog('while measured', processors.takeLog());
     await waitUntil(() => groupCaughtUp(admin, groupId, topics.userLogin), { timeoutMs: 30 * 60_000, description: 'the processor to commit every input offset', intervalMs: 100 });
     say(`  all ${round(EVENTS)} were committed ${((performance.now() - startedAt) / 1000).toFixed(2)} s after the processors started (group forming included)`);
+    return events / seconds;
   } finally {
     await processors.stop();
   }
+}
+
+/** Throughput with metrics off and on, alternating, PAIRS times: the cost of the HTTP server and metrics. */
+async function compareMetrics(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
+  const ratios: number[] = [];
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const off = await throughput(testKafka, admin, producer, false);
+    const on = await throughput(testKafka, admin, producer, true);
+    ratios.push(on / off);
+    say(`pair ${pair + 1}: metrics on / off = ${round(on)} / ${round(off)} events/s = ${(on / off).toFixed(3)}`);
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  say(`metrics cost: median on/off ratio ${percentile(sorted, 0.5).toFixed(3)} over ${PAIRS} pairs (min ${sorted[0].toFixed(3)}, max ${sorted[sorted.length - 1].toFixed(3)}) → ${((1 - percentile(sorted, 0.5)) * 100).toFixed(1)} % of the throughput`);
 }
 
 /** The processors' warnings and errors, counted by what they say. */
@@ -176,7 +202,7 @@ async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): 
   const latencies: number[] = [];
   const firstCountedAt = { value: 0 };
 
-  const processors = startProcessors(env);
+  const processors = await startProcessors(env, METRICS !== 'off');
   const reader = testKafka.consumer({ readUncommitted: false, maxWaitTimeInMs: 50 });
   try {
     // The processor creates its output topics; once a first login made it through, they exist.
@@ -248,8 +274,12 @@ async function main(): Promise<void> {
   try {
     const admin = await testKafka.admin();
     const producer = await testKafka.producer();
-    await throughput(testKafka, admin, producer);
-    await latency(testKafka, admin, producer);
+    if (METRICS === 'compare') {
+      await compareMetrics(testKafka, admin, producer);
+    } else {
+      await throughput(testKafka, admin, producer, METRICS !== 'off');
+      await latency(testKafka, admin, producer);
+    }
   } finally {
     await testKafka.close();
     await broker.stop();

@@ -13,6 +13,7 @@ const SERVICE_DIRS = {
   processor: path.join(REPO, 'services/login-processor'),
   insights: path.join(REPO, 'services/insights'),
   producer: path.join(REPO, 'services/producer'),
+  dashboard: path.join(REPO, 'services/dashboard'),
 } as const;
 
 /** Compiles the services the pipeline tests run as children. */
