@@ -11,8 +11,10 @@ COPY libs/exactly-once/package.json libs/exactly-once/
 COPY libs/kafka/package.json libs/kafka/
 COPY libs/kafka-testing/package.json libs/kafka-testing/
 COPY libs/logger/package.json libs/logger/
+COPY libs/reconcile/package.json libs/reconcile/
 COPY libs/schema/package.json libs/schema/
 COPY libs/telemetry/package.json libs/telemetry/
+COPY services/dashboard/package.json services/dashboard/
 COPY services/insights/package.json services/insights/
 COPY services/login-processor/package.json services/login-processor/
 COPY services/producer/package.json services/producer/
@@ -25,11 +27,11 @@ FROM manifests AS build
 RUN npm ci --no-audit --no-fund
 COPY libs ./libs
 COPY services ./services
-# Compile, then keep each package's manifest and its dist without tests, test helpers, benches,
-# maps or declarations.
-RUN npx tsc -b services/producer services/login-processor services/insights \
+# Compile, then keep each package's manifest, its dist without tests, test helpers, benches,
+# maps or declarations, and the dashboard's static page.
+RUN npx tsc -b services/producer services/login-processor services/insights services/dashboard \
  && rm -rf libs/kafka-testing tools \
- && find libs services -mindepth 2 -maxdepth 2 ! -name dist ! -name package.json -exec rm -rf {} + \
+ && find libs services -mindepth 2 -maxdepth 2 ! -name dist ! -name package.json ! -name public -exec rm -rf {} + \
  && find libs services -path '*/dist/*' \( -name '*.test.*' -o -name '*.map' -o -name '*.d.ts' -o -name '.tsbuildinfo' -o -type d \( -name testing -o -name bench \) \) -prune -exec rm -rf {} +
 
 # --- production dependencies only, with the kafkajs the build stage patched ---

@@ -6,7 +6,7 @@ export type { CompressionCodec, KafkaSettings, PipelineConfig, SaslSettings, Top
 export { loadDotEnv } from './dotenv';
 export { stageEnv, stageSettingsFrom } from './stage-settings';
 export type { StageSettings } from './stage-settings';
-export { DEFAULT_HTTP_PORTS, loadOpsConfig } from './ops-config';
+export { DEFAULT_HTTP_PORTS, loadDashboardPort, loadOpsConfig } from './ops-config';
 export type { OpsConfig, OpsService } from './ops-config';
 export { loadGroupNames } from './group-names';
 export type { GroupNames } from './group-names';

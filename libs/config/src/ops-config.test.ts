@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_PORTS, loadOpsConfig } from './ops-config';
+import { DEFAULT_HTTP_PORTS, loadDashboardPort, loadOpsConfig } from './ops-config';
 
 describe('the operations endpoint settings', () => {
   it('when HTTP_PORT is unset or empty, then each service takes its own default port, on every interface', () => {
@@ -19,5 +19,13 @@ describe('the operations endpoint settings', () => {
 
   it('when loaded, then the settings are frozen', () => {
     expect(Object.isFrozen(loadOpsConfig('producer', {}))).toBe(true);
+  });
+});
+
+describe('the dashboard port', () => {
+  it('when DASHBOARD_PORT is unset, then 3000; 0 asks for a free port; a non-port fails naming it', () => {
+    expect(loadDashboardPort({})).toBe(3000);
+    expect(loadDashboardPort({ DASHBOARD_PORT: '0' })).toBe(0);
+    expect(() => loadDashboardPort({ DASHBOARD_PORT: '65536' })).toThrow(/DASHBOARD_PORT/);
   });
 });

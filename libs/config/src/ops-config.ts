@@ -15,6 +15,11 @@ export const DEFAULT_HTTP_PORTS = {
 
 export type OpsService = keyof typeof DEFAULT_HTTP_PORTS;
 
+/** Where the dashboard serves its page: DASHBOARD_PORT, 3000 by default, 0 for a free one (tests). */
+export function loadDashboardPort(env: Env = process.env): number {
+  return parseEnv({ DASHBOARD_PORT: envInt(0, 65_535).default(3_000) }, env).DASHBOARD_PORT;
+}
+
 export interface OpsConfig {
   /** 0: no HTTP server (and no metrics kept). */
   readonly httpPort: number;

@@ -1,9 +1,8 @@
-import { envInt, parseEnv } from '@login-stream/config';
+import { envInt, loadDashboardPort, parseEnv } from '@login-stream/config';
 import type { Env } from '@login-stream/config';
 import { z } from 'zod';
 
 const dashboardEnv = {
-  DASHBOARD_PORT: envInt(1, 65_535).default(3_000),
   DASHBOARD_HOST: z.string().trim().min(1).default('0.0.0.0'),
   /** Records appended this long before the start are read too, so a fresh page is not empty. */
   DASHBOARD_HISTORY_MS: envInt(0, 7 * 24 * 3_600_000).default(3 * 3_600_000),
@@ -23,5 +22,5 @@ export interface DashboardConfig {
 
 export function loadDashboardConfig(env: Env = process.env): DashboardConfig {
   const e = parseEnv(dashboardEnv, env);
-  return Object.freeze({ port: e.DASHBOARD_PORT, host: e.DASHBOARD_HOST, historyMs: e.DASHBOARD_HISTORY_MS, tickMs: e.DASHBOARD_TICK_MS, checkIntervalMs: e.DASHBOARD_CHECK_INTERVAL_MS });
+  return Object.freeze({ port: loadDashboardPort(env), host: e.DASHBOARD_HOST, historyMs: e.DASHBOARD_HISTORY_MS, tickMs: e.DASHBOARD_TICK_MS, checkIntervalMs: e.DASHBOARD_CHECK_INTERVAL_MS });
 }

@@ -6,7 +6,7 @@ import { DEFAULT_HTTP_PORTS } from '@login-stream/config';
 // container to the services from .env, or say why not (set by compose itself, or not for there).
 
 const ROOT = path.resolve(__dirname, '../../..');
-const SET_BY_COMPOSE = ['KAFKA_BROKERS', 'HTTP_PORT', 'HTTP_HOST'];
+const SET_BY_COMPOSE = ['KAFKA_BROKERS', 'HTTP_PORT', 'HTTP_HOST', 'DASHBOARD_PORT', 'DASHBOARD_HOST'];
 /** The broker in the compose file is plaintext; the demo is not in it; a resumed producer run needs a fixed seed and start. */
 const NOT_FOR_COMPOSE = /^(KAFKA_SSL|KAFKA_SASL_|DEMO_|PRODUCER_RESUME$)/;
 

@@ -7,7 +7,8 @@ import { ComposeProject, imageSize } from './compose-project';
 // containers. tools/compose-test/prepare.sh (run by `npm run test:compose` first) provides
 // the runtime and any image no registry serves here.
 
-const SERVICES = ['producer', 'login-processor', 'insights'];
+const SERVICES = ['producer', 'login-processor', 'insights', 'dashboard'];
+const OPS_SERVICES = ['producer', 'login-processor', 'insights'];
 const say = (line: string) => process.stdout.write(`compose test: ${line}\n`);
 const seconds = (fromMs: number) => `${((Date.now() - fromMs) / 1000).toFixed(1)} s`;
 
@@ -17,8 +18,8 @@ describe('the docker-compose stack', () => {
   let opsPorts: Record<string, number>;
 
   beforeAll(async () => {
-    const [kafkaPort, uiPort, producerPort, processorPort, insightsPort] = await freePorts(5);
-    opsPorts = { producer: producerPort, 'login-processor': processorPort, insights: insightsPort };
+    const [kafkaPort, uiPort, producerPort, processorPort, insightsPort, dashboardPort] = await freePorts(6);
+    opsPorts = { producer: producerPort, 'login-processor': processorPort, insights: insightsPort, dashboard: dashboardPort };
     // Its own name and host ports, so it runs beside anything else on the machine.
     project = new ComposeProject(uniqueName('lstest').toLowerCase().replace(/[^a-z0-9]/g, ''), {
       KAFKA_HOST_PORT: String(kafkaPort),
@@ -26,6 +27,7 @@ describe('the docker-compose stack', () => {
       HOST_PORT_PRODUCER: String(producerPort),
       HOST_PORT_PROCESSOR: String(processorPort),
       HOST_PORT_INSIGHTS: String(insightsPort),
+      HOST_PORT_DASHBOARD: String(dashboardPort),
       PRODUCER_RATE: '100',
       STATS_INTERVAL_MS: '5000',
     });
@@ -45,10 +47,10 @@ describe('the docker-compose stack', () => {
     await project.compose(['up', '--build', '-d'], 10 * 60_000);
     await waitUntil(async () => {
       const containers = await project.containers();
-      return containers.length === 6 && containers.every((c) => c.health === 'healthy');
+      return containers.length === 7 && containers.every((c) => c.health === 'healthy');
     }, { timeoutMs: 5 * 60_000, intervalMs: 1_000, description: 'every container healthy' });
     say(`up to all healthy in ${seconds(up)}`);
-    expect((await project.containers()).map((c) => c.service).sort()).toEqual(['insights', 'kafka', 'kafka-ui', 'login-processor', 'producer', 'zookeeper']);
+    expect((await project.containers()).map((c) => c.service).sort()).toEqual(['dashboard', 'insights', 'kafka', 'kafka-ui', 'login-processor', 'producer', 'zookeeper']);
   }, 30 * 60_000);
 
   it('when the producer runs, then logins flow to processed-logins, user-login-dlq, user-summary and login-insights', async () => {
@@ -65,13 +67,30 @@ describe('the docker-compose stack', () => {
   }, 6 * 60_000);
 
   it('when the services run, then each answers /readyz with 200 and counts its output records on /metrics, on its published port', async () => {
-    for (const service of SERVICES) {
+    for (const service of OPS_SERVICES) {
       const base = `http://127.0.0.1:${opsPorts[service]}`;
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
       const metrics = await (await fetch(`${base}/metrics`)).text();
       const written = [...metrics.matchAll(/^login_stream_records_out_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
       expect(written).toBeGreaterThan(0);
     }
+  }, 60_000);
+
+  it('when the dashboard runs, then its page and every asset it loads come from it, and its event stream opens with a snapshot holding a window', async () => {
+    const base = `http://127.0.0.1:${opsPorts['dashboard']}`;
+    const page = await (await fetch(`${base}/`)).text();
+    const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(assets.sort()).toEqual(['/app.css', '/app.js', '/vendor/uPlot.iife.min.js', '/vendor/uPlot.min.css']);
+    for (const asset of assets) expect([asset, (await fetch(`${base}${asset}`)).status]).toEqual([asset, 200]);
+    const events = await fetch(`${base}/events`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('event: snapshot\ndata: ') || !text.slice(text.indexOf('event: snapshot')).includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const data = text.slice(text.indexOf('event: snapshot\ndata: ') + 'event: snapshot\ndata: '.length, text.indexOf('\n\n', text.indexOf('event: snapshot')));
+    const snapshot = JSON.parse(data) as { minutes: unknown[]; flows: Array<{ topic: string; records: number }> };
+    expect(snapshot.minutes.length).toBeGreaterThan(0);
+    expect(snapshot.flows.filter((f) => ['input', 'processed', 'summary', 'insights'].includes(f.topic)).every((f) => f.records > 0)).toBe(true);
   }, 60_000);
 
   it('when it is stopped, then every service exits 0 (a clean SIGTERM shutdown)', async () => {

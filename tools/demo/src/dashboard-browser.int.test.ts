@@ -16,6 +16,7 @@ const SEED = 271_828;
 const START = Date.parse('2024-05-01T12:00:30Z');
 const SHOTS = path.resolve(__dirname, '../../../services/dashboard/screenshots');
 const minuteKey = (minute: number) => `1m:2024-05-01T12:${String(minute).padStart(2, '0')}:00.000Z`;
+const BAD = 60;
 
 describe('the dashboard in a browser', () => {
   const fixture = new PipelineFixture();
@@ -31,10 +32,12 @@ describe('the dashboard in a browser', () => {
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const cellText = (page: Page, key: string, field: string) => page.locator(`#windows tr[data-key="${key}"] td[data-field="${field}"]`).textContent();
-  const produce = async (minutes: number, from: number, seed: number) => {
-    const logins = timedLogins({ seed, count: 900 * minutes, users: 150, startMs: START + from * 60_000, spanMs: minutes * 60_000, jitterMs: 1_000 });
-    await p.produce(await testKafka.producer(), logins);
+  const produce = async (minutes: number, from: number, seed: number, extra: { bad?: number; lateShare?: number } = {}) => {
+    const logins = timedLogins({ seed, count: 900 * minutes, users: 150, startMs: START + from * 60_000, spanMs: minutes * 60_000, jitterMs: 1_000, lateShare: extra.lateShare ?? 0, lateMs: [70_000, 150_000] });
+    const bad = Array.from({ length: extra.bad ?? 0 }, (_, i) => Buffer.from(i % 3 === 0 ? '{"user_id": "cut' : JSON.stringify({ user_id: `bad-${i}`, timestamp: 'soon' })));
+    await p.produce(await testKafka.producer(), [...logins, ...bad]);
   };
+  const number = (n: number) => n.toLocaleString('en-US');
 
   beforeAll(async () => {
     ensureChromium();
@@ -54,7 +57,7 @@ describe('the dashboard in a browser', () => {
     p = await fixture.pipeline('dash');
     await Promise.all([p.startProcessor(), p.startInsights()]);
     let dashboard = await startDashboard();
-    await produce(3, 0, SEED);
+    await produce(3, 0, SEED, { bad: BAD });
     const results = await p.waitForResults([minuteKey(0), minuteKey(1), minuteKey(2)]);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -74,15 +77,31 @@ describe('the dashboard in a browser', () => {
     // Every chart drew (a canvas each), and the check of this very run came out OK.
     await waitUntil(async () => (await page.locator('.chart canvas').count()) === 6, { timeoutMs: 10_000, description: 'six charts drawn' });
     await page.locator('#reconciliation[data-verdict="OK"]').waitFor({ timeout: 60_000 });
-    const accepted = await page.locator('#flows tr[data-topic="processed"] td[data-field="records"]').textContent();
-    expect(accepted).toBe((900 * 3).toLocaleString('en-US'));
-    await shot(page, 'dashboard-1280x800');
+    expect(await page.locator('#flows tr[data-topic="processed"] td[data-field="records"]').textContent()).toBe(number(900 * 3));
+    await waitUntil(async () => (await page.locator('#flows tr[data-topic="deadLetter"] td[data-field="records"]').textContent()) === number(BAD), { timeoutMs: 10_000, description: `${BAD} dead letters on the page` });
+    const rejected = await page.locator('#rejections tr[data-reason] td[data-field="count"]').allTextContents();
+    expect(rejected.reduce((n, t) => n + Number(t.replace(/,/g, '')), 0)).toBe(BAD);
 
-    // Two more minutes of logins: the next windows arrive over the open stream.
-    await produce(2, 3, SEED + 1);
-    await page.locator(`#windows tr[data-key="${minuteKey(3)}"]`).waitFor({ timeout: 90_000 });
+    // Two more minutes of logins, some of them late for the first minutes: the next windows
+    // arrive over the open stream, and each window's late count is what the late topic says.
+    await produce(2, 3, SEED + 1, { lateShare: 0.05 });
+    await page.locator(`#windows tr[data-key="${minuteKey(4)}"]`).waitFor({ timeout: 90_000 });
     const [fourth] = (await p.waitForResults([minuteKey(3)])).get(minuteKey(3)) as WindowInsights[];
-    expect(await cellText(page, minuteKey(3), 'logins')).toBe(fourth.logins.toLocaleString('en-US'));
+    expect(await cellText(page, minuteKey(3), 'logins')).toBe(number(fourth.logins));
+    const lateByWindow = new Map<string, number>();
+    for (const m of await p.read(p.topics.loginInsightsLate)) {
+      for (const key of String(m.headers?.['late.windows']).split(',')) lateByWindow.set(key, (lateByWindow.get(key) ?? 0) + 1);
+    }
+    expect([...lateByWindow.keys()].filter((k) => k.startsWith('1m:')).length).toBeGreaterThan(0);
+    await waitUntil(
+      async () => {
+        for (const minute of [0, 1, 2, 3]) if ((await cellText(page, minuteKey(minute), 'late')) !== number(lateByWindow.get(minuteKey(minute)) ?? 0)) return false;
+        return true;
+      },
+      { timeoutMs: 10_000, description: 'each window’s late count on the page to equal the late topic’s' },
+    );
+    await page.locator('#reconciliation[data-verdict="OK"]').waitFor({ timeout: 60_000 });
+    await shot(page, 'dashboard-1280x800');
     expect(await page.evaluate<string>('window.name')).toBe('first load');
 
     // The server goes away: the page says so; back on the same port, it reconnects by itself.

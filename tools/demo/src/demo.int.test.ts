@@ -33,6 +33,7 @@ describe('npm run demo', () => {
       INSIGHTS_GROUP_ID: insightsGroup,
       DEMO_RATE: '1000',
       DEMO_REFRESH_MS: '200',
+      DASHBOARD_PORT: '0',
       LOG_LEVEL: 'warn',
     };
     await testKafka.admin(); // deletes the topics the demo creates, in close()

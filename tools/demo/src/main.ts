@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_HTTP_PORTS, loadDotEnv, loadGroupNames, loadOpsConfig, loadPipelineConfig } from '@login-stream/config';
+import { DEFAULT_HTTP_PORTS, loadDashboardPort, loadDotEnv, loadGroupNames, loadOpsConfig, loadPipelineConfig } from '@login-stream/config';
 import type { OpsService } from '@login-stream/config';
 import { LoginStreamError } from '@login-stream/errors';
 import { createKafka, ensureTopics, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
@@ -16,6 +16,7 @@ const REPO = path.resolve(__dirname, '../../..');
 const PROCESSOR = path.join(REPO, 'services/login-processor/dist/main.js');
 const PRODUCER = path.join(REPO, 'services/producer/dist/main.js');
 const INSIGHTS = path.join(REPO, 'services/insights/dist/main.js');
+const DASHBOARD = path.join(REPO, 'services/dashboard/dist/main.js');
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
     envOf('producer'),
     path.join(logDir, 'producer.log'),
   );
+  const dashboard = startService('dashboard', DASHBOARD, [], env, path.join(logDir, 'dashboard.log'));
+  const dashboardPort = loadDashboardPort(env);
   logger.info({ logDir }, 'services started; their logs are in logDir');
+  // On stderr, like the demo's other lines: stdout is the live view.
+  process.stderr.write(`dashboard: ${dashboardPort === 0 ? `on a free port (see ${path.join(logDir, 'dashboard.log')})` : `http://localhost:${dashboardPort}`}\n`);
   if (!httpOff) {
     const endpoints = Object.fromEntries(Object.entries(DEFAULT_HTTP_PORTS).map(([service, port]) => [service, `http://localhost:${port}/metrics`]));
     logger.info({ endpoints }, 'each service serves /metrics, /healthz and /readyz');
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
   void processor.exited.then(failed(processor.name));
   void producer.exited.then(failed(producer.name));
   void insights.exited.then(failed(insights.name));
+  void dashboard.exited.then(failed(dashboard.name));
 
   trapShutdownSignals({
     logger,
@@ -83,17 +89,17 @@ async function main(): Promise<void> {
       clearInterval(timer);
       // Producer first so the processor can drain what was sent before it stops; insights last.
       const producerExit = await producer.stop('SIGINT', 12_000);
-      const [processorExit, insightsExit] = await Promise.all([processor.stop('SIGTERM', 12_000), insights.stop('SIGTERM', 12_000)]);
+      const [processorExit, insightsExit, dashboardExit] = await Promise.all([processor.stop('SIGTERM', 12_000), insights.stop('SIGTERM', 12_000), dashboard.stop('SIGTERM', 12_000)]);
       // The last view carries a check of everything the stopped services committed.
       reconciliation.stop();
       await reconciliation.checkNow();
       draw();
       await checkAdmin.disconnect();
-      logger.info({ producerExit, processorExit, insightsExit }, 'services stopped');
+      logger.info({ producerExit, processorExit, insightsExit, dashboardExit }, 'services stopped');
       await monitor.stop();
       await broker.stop();
-      if (producerExit !== 0 || processorExit !== 0 || insightsExit !== 0) {
-        throw new LoginStreamError('UNEXPECTED', `a service did not stop cleanly (producer: ${producerExit}, processor: ${processorExit}, insights: ${insightsExit})`);
+      if (producerExit !== 0 || processorExit !== 0 || insightsExit !== 0 || dashboardExit !== 0) {
+        throw new LoginStreamError('UNEXPECTED', `a service did not stop cleanly (producer: ${producerExit}, processor: ${processorExit}, insights: ${insightsExit}, dashboard: ${dashboardExit})`);
       }
     },
   });

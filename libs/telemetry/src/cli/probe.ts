@@ -1,11 +1,12 @@
 /**
- * `node probe.js /readyz`: exits 0 when the service in this container answers 200 on that path
- * of HTTP_PORT, else 1, within 3 s. For docker-compose healthchecks (the images have no curl).
+ * `node probe.js [PATH] [PORT]`: exits 0 when the service in this container answers 200 on PATH
+ * (default /readyz) of PORT (default HTTP_PORT), else 1, within 3 s. For docker-compose
+ * healthchecks: the image has no curl.
  */
 const path = process.argv[2] ?? '/readyz';
-const port = Number(process.env['HTTP_PORT']);
+const port = Number(process.argv[3] ?? process.env['HTTP_PORT']);
 if (!Number.isInteger(port) || port <= 0) {
-  process.stderr.write('probe: HTTP_PORT must name the port the service listens on\n');
+  process.stderr.write('probe: give the port, or set HTTP_PORT to the one the service listens on\n');
   process.exit(1);
 }
 fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3_000) }).then(

@@ -38,6 +38,8 @@ class Chart {
   constructor(
     private readonly container: HTMLElement,
     private readonly seriesOf: () => { labels: string[]; options?: Partial<uPlot.Series> },
+    /** Shown while there is nothing to draw. */
+    private readonly empty: string,
   ) {
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(container);
   }
@@ -47,6 +49,8 @@ class Chart {
   }
 
   draw(data: uPlot.AlignedData): void {
+    if (data[0].length === 0) this.container.dataset['empty'] = this.empty;
+    else delete this.container.dataset['empty'];
     const { labels, options } = this.seriesOf();
     if (this.plot !== undefined && this.plot.series.length !== labels.length + 1) {
       this.plot.destroy();
@@ -54,7 +58,7 @@ class Chart {
     }
     if (this.plot === undefined) {
       const series: uPlot.Series[] = [{}, ...labels.map((label, i) => ({ label, stroke: SERIES_COLOURS[i % SERIES_COLOURS.length], width: 2, ...options }))];
-      this.plot = new uPlot({ ...this.size(), series, axes: [{ stroke: '#8b98a5', grid: { stroke: '#26313c' } }, { stroke: '#8b98a5', grid: { stroke: '#26313c' } }], scales: { x: { time: true } } }, data, this.container);
+      this.plot = new uPlot({ ...this.size(), series, legend: { live: false }, axes: [{ stroke: '#8b98a5', grid: { stroke: '#26313c' } }, { stroke: '#8b98a5', grid: { stroke: '#26313c' } }], scales: { x: { time: true } } }, data, this.container);
       return;
     }
     this.plot.setData(data);
@@ -65,12 +69,12 @@ const deviceTypes = (windows: readonly WindowView[]) => [...new Set(windows.flat
 const seconds = (windows: readonly WindowView[]) => windows.map((w) => w.startMs / 1000);
 
 const charts = {
-  minutes: new Chart(byId('chart-minutes'), () => ({ labels: ['logins', 'unique users'] })),
-  devices: new Chart(byId('chart-devices'), () => ({ labels: deviceTypes(model.minutes) })),
-  hours: new Chart(byId('chart-hours'), () => ({ labels: deviceTypes(model.hours) })),
-  ips: new Chart(byId('chart-ips'), () => ({ labels: ['users with several IPs'] })),
-  late: new Chart(byId('chart-late'), () => ({ labels: ['late logins'] })),
-  rates: new Chart(byId('chart-rates'), () => ({ labels: (model.rates[0]?.flows ?? []).map((f) => f.name) })),
+  minutes: new Chart(byId('chart-minutes'), () => ({ labels: ['logins', 'unique users'] }), 'no closed 1m window yet'),
+  devices: new Chart(byId('chart-devices'), () => ({ labels: deviceTypes(model.minutes) }), 'no closed 1m window yet'),
+  hours: new Chart(byId('chart-hours'), () => ({ labels: deviceTypes(model.hours) }), 'no closed 1h window yet'),
+  ips: new Chart(byId('chart-ips'), () => ({ labels: ['users with several IPs'] }), 'no closed 1m window yet'),
+  late: new Chart(byId('chart-late'), () => ({ labels: ['late logins'] }), 'no closed 1m window yet'),
+  rates: new Chart(byId('chart-rates'), () => ({ labels: (model.rates[0]?.flows ?? []).map((f) => f.topic) }), 'waiting for the first figures'),
 };
 
 function cell(text: string, numeric = false, field?: string): HTMLTableCellElement {
