@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { loadGroupNames } from '@login-stream/config';
 import type { TopicNames } from '@login-stream/config';
-import { uniqueName } from '@login-stream/kafka-testing';
+import { buildPackage, uniqueName } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { reconcile } from '@login-stream/reconcile';
 import type { Reconciliation } from '@login-stream/reconcile';
@@ -20,6 +22,16 @@ const START = Date.parse('2024-03-01T09:00:30Z');
 const GOOD = 3_000;
 const BAD = 120;
 const logger = createLogger({ service: 'reconcile-test', level: 'silent' });
+const RECONCILE_DIR = path.resolve(__dirname, '../../../libs/reconcile');
+
+/** `npm run check` as a process: its exit code and what it printed. */
+function runCheck(env: Readonly<Record<string, string>>, args: readonly string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(RECONCILE_DIR, 'dist/cli/check.js'), ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : Number((err as { code?: number }).code), stdout, stderr });
+    });
+  });
+}
 
 describe('reconciliation of a pipeline run', () => {
   const fixture = new PipelineFixture();
@@ -42,6 +54,7 @@ describe('reconciliation of a pipeline run', () => {
 
   beforeAll(async () => {
     buildServices();
+    buildPackage(RECONCILE_DIR);
     process.stdout.write(`reconcile test: ${GOOD} logins and ${BAD} bad records, seed ${SEED}\n`);
     p = await fixture.pipeline('recon');
     await Promise.all([p.startProcessor(), p.startInsights()]);
@@ -71,7 +84,7 @@ describe('reconciliation of a pipeline run', () => {
     }
   });
 
-  it('when processed-logins lacks one record (a copy without it), then exactly that input offset is reported missing', async () => {
+  it('when processed-logins lacks one record (a copy without it), then exactly that input offset is reported missing, and `npm run check` exits 1 naming it', async () => {
     const processed = await p.read(p.topics.processedLogins);
     const dropped = processed[1_234];
     const source = parseLineage(header(dropped, LINEAGE_HEADER) ?? '');
@@ -80,6 +93,22 @@ describe('reconciliation of a pipeline run', () => {
     expect(result.ok).toBe(false);
     expect(result.processor).toMatchObject({ missing: 1, duplicated: 0 });
     expect(result.processor.partitions.find((x) => x.missing > 0)).toMatchObject({ partition: source?.partition, missingOffsets: [Number(source?.offset)] });
+
+    const cli = await runCheck({ ...p.env, TOPIC_PROCESSED_LOGINS: topic });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/^reconciliation MISSING: [\d,]+ input offsets checked, 1 missing, 0 duplicated/);
+    expect(cli.stdout).toContain(`${p.topics.userLogin}/${source?.partition}: `);
+    expect(cli.stdout).toContain(`missing ${source?.offset}`);
+  }, 120_000);
+
+  it('when `npm run check` runs on the clean run, then it exits 0 with the OK line; --json gives the same report as the library; on a missing input topic it exits 2', async () => {
+    const clean = await runCheck(p.env);
+    expect([clean.code, clean.stdout.split('\n')[0]]).toEqual([0, expect.stringMatching(/^reconciliation OK: [\d,]+ input offsets checked, 0 missing, 0 duplicated, 0 in flight; insights ok: 1m /)]);
+    const json = JSON.parse((await runCheck(p.env, ['--json'])).stdout) as { ok: boolean; processor: { checked: number } };
+    expect([json.ok, json.processor.checked]).toEqual([true, GOOD + BAD]);
+    const absent = await runCheck({ ...p.env, TOPIC_USER_LOGIN: uniqueName('never-created') });
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toMatch(/^check failed \(TOPIC_SETUP_FAILED\): .* does not exist/);
   }, 120_000);
 
   it('when the DLQ holds one record twice (a copy with it repeated), then exactly that input offset is reported duplicated', async () => {

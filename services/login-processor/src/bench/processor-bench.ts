@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
-import { freePorts, pipelineEnv, scrapeMetrics, startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
+import { cpuSeconds, freePorts, pipelineEnv, scrapeMetrics, startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
 import { DEAD_LETTER_HEADERS, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import type { Admin, IHeaders, Producer } from 'kafkajs';
 import { committedByPartition, committedInput, groupCaughtUp, sumOf } from '../testing/group-progress';
@@ -20,7 +20,8 @@ import { percentile } from './percentile';
  *               output becoming visible to a read_committed consumer.
  * The processors serve /metrics as in production, scraped every second meanwhile (harsher than
  * Prometheus' usual 15 s); BENCH_METRICS=off runs them with HTTP_PORT=0, and
- * BENCH_METRICS=compare measures the throughput BENCH_PAIRS times each way, alternating, instead.
+ * BENCH_METRICS=compare measures the throughput BENCH_PAIRS times each way instead, in pairs
+ * whose order alternates, and prints the on/off ratios of throughput and CPU per event.
  */
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
@@ -44,6 +45,8 @@ const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 2);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? INSTANCES);
 
 interface Processors {
+  /** CPU seconds the instances have used so far. */
+  cpu: () => number;
   /** What the instances logged (warnings and errors) since the last call: a mid-run rebalance or retry explains a figure. */
   takeLog: () => LogLine[];
   stop: () => Promise<void>;
@@ -57,6 +60,7 @@ async function startProcessors(env: Record<string, string>, metrics: boolean): P
   // A failed scrape (the server not up yet) is only skipped: the figure is the processor's.
   const scraper = metrics ? setInterval(() => ports.forEach((port) => void scrapeMetrics(port).catch(() => undefined)), SCRAPE_INTERVAL_MS) : undefined;
   return {
+    cpu: () => children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0),
     takeLog: () =>
       children.flatMap((child, i) => {
         const lines = child.lines.slice(taken[i]);
@@ -126,7 +130,7 @@ async function followUntilAPartitionDrains(
   }
 }
 
-async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer, metrics: boolean): Promise<number> {
+async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer, metrics: boolean): Promise<{ perSecond: number; cpuMicrosPerEvent: number }> {
   const env = benchEnv('bench-tput', testKafka.brokers);
   const { topics } = loadPipelineConfig(env);
   const groupId = env['CONSUMER_GROUP_ID'];
@@ -143,17 +147,22 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
     await groupsFormed(admin, groupId);
     processors.takeLog();
     const start = { committed: await committedInput(admin, groupId, topics.userLogin), at: performance.now(), timeoutMs: 30 * 60_000 };
+    const cpuAtStart = processors.cpu();
     const end = await followUntilAPartitionDrains(admin, groupId, topics.userLogin, start);
+    const cpu = processors.cpu() - cpuAtStart;
     const seconds = (end.at - start.at) / 1000;
     const events = end.committed - start.committed;
     say(
       `throughput: ${round(events)} logins committed to processed-logins/DLQ in ${seconds.toFixed(2)} s → ${round(events / seconds)} events/s ` +
         `(exactly-once, ${INSTANCES} instance(s), ${PARTITIONS} partitions, while every partition had input left, metrics ${metrics ? 'on and scraped every second' : 'off'})`,
     );
+    // Steadier than the rate when the broker shares the cores: what the work itself costs.
+    const cpuMicrosPerEvent = (cpu * 1e6) / events;
+    say(`  cpu: the processors used ${cpu.toFixed(2)} CPU seconds meanwhile, ${cpuMicrosPerEvent.toFixed(2)} µs per event`);
     reportLog('while measured', processors.takeLog());
     await waitUntil(() => groupCaughtUp(admin, groupId, topics.userLogin), { timeoutMs: 30 * 60_000, description: 'the processor to commit every input offset', intervalMs: 100 });
     say(`  all ${round(EVENTS)} were committed ${((performance.now() - startedAt) / 1000).toFixed(2)} s after the processors started (group forming included)`);
-    return events / seconds;
+    return { perSecond: events / seconds, cpuMicrosPerEvent };
   } finally {
     await processors.stop();
   }
@@ -161,15 +170,23 @@ async function throughput(testKafka: TestKafka, admin: Admin, producer: Producer
 
 /** Throughput with metrics off and on, alternating, PAIRS times: the cost of the HTTP server and metrics. */
 async function compareMetrics(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
-  const ratios: number[] = [];
+  const rates: number[] = [];
+  const cpus: number[] = [];
   for (let pair = 0; pair < PAIRS; pair++) {
-    const off = await throughput(testKafka, admin, producer, false);
-    const on = await throughput(testKafka, admin, producer, true);
-    ratios.push(on / off);
-    say(`pair ${pair + 1}: metrics on / off = ${round(on)} / ${round(off)} events/s = ${(on / off).toFixed(3)}`);
+    // The second run of a pair gains from the first (a warmer broker): the order alternates.
+    const onFirst = pair % 2 === 1;
+    const first = await throughput(testKafka, admin, producer, onFirst);
+    const second = await throughput(testKafka, admin, producer, !onFirst);
+    const [on, off] = onFirst ? [first, second] : [second, first];
+    rates.push(on.perSecond / off.perSecond);
+    cpus.push(on.cpuMicrosPerEvent / off.cpuMicrosPerEvent);
+    say(`pair ${pair + 1}: metrics on / off = ${round(on.perSecond)} / ${round(off.perSecond)} events/s (${(on.perSecond / off.perSecond).toFixed(3)}), ${on.cpuMicrosPerEvent.toFixed(2)} / ${off.cpuMicrosPerEvent.toFixed(2)} CPU µs per event (${(on.cpuMicrosPerEvent / off.cpuMicrosPerEvent).toFixed(3)})`);
   }
-  const sorted = [...ratios].sort((a, b) => a - b);
-  say(`metrics cost: median on/off ratio ${percentile(sorted, 0.5).toFixed(3)} over ${PAIRS} pairs (min ${sorted[0].toFixed(3)}, max ${sorted[sorted.length - 1].toFixed(3)}) → ${((1 - percentile(sorted, 0.5)) * 100).toFixed(1)} % of the throughput`);
+  const summary = (ratios: number[]) => {
+    const sorted = [...ratios].sort((a, b) => a - b);
+    return `median ${percentile(sorted, 0.5).toFixed(3)} (min ${sorted[0].toFixed(3)}, max ${sorted[sorted.length - 1].toFixed(3)})`;
+  };
+  say(`metrics cost over ${PAIRS} pairs, on/off: throughput ${summary(rates)}; CPU per event ${summary(cpus)}`);
 }
 
 /** The processors' warnings and errors, counted by what they say. */
