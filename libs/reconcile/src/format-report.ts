@@ -44,6 +44,7 @@ export function reconciliationReport(r: Reconciliation, inputTopic: string): str
     ...r.insights.sizes.map(
       (s) => `  insights ${s.windowSize}: ${n(s.windows)} windows ${new Date(s.fromMs).toISOString()}..${new Date(s.untilMs).toISOString()}, ${n(s.resultLogins)} logins + ${n(s.lateEvents)} late, ${n(s.processedLogins)} processed in the range${s.balanced ? '' : ' (not balanced)'}`,
     ),
-    `  insights ${r.insights.caughtUp ? 'had consumed everything' : 'was still consuming'} during the check; took ${r.seconds.toFixed(1)} s`,
+    ...(r.insights.sizes.length > 0 ? [`  insights ${r.insights.caughtUp ? 'had consumed everything' : 'was still consuming'} during the check`] : []),
+    `  took ${r.seconds.toFixed(1)} s`,
   ];
 }
