@@ -35,7 +35,8 @@ describe('the dashboard in a browser', () => {
   const produce = async (minutes: number, from: number, seed: number, extra: { bad?: number; lateShare?: number } = {}) => {
     const logins = timedLogins({ seed, count: 900 * minutes, users: 150, startMs: START + from * 60_000, spanMs: minutes * 60_000, jitterMs: 1_000, lateShare: extra.lateShare ?? 0, lateMs: [70_000, 150_000] });
     const bad = Array.from({ length: extra.bad ?? 0 }, (_, i) => Buffer.from(i % 3 === 0 ? '{"user_id": "cut' : JSON.stringify({ user_id: `bad-${i}`, timestamp: 'soon' })));
-    await p.produce(await testKafka.producer(), [...logins, ...bad]);
+    // Idempotent: a send retried after "not the leader" must not write twice.
+    await p.produce(await testKafka.producer({ idempotent: true, maxInFlightRequests: 1 }), [...logins, ...bad]);
   };
   const number = (n: number) => n.toLocaleString('en-US');
 

@@ -58,7 +58,8 @@ describe('reconciliation of a pipeline run', () => {
     process.stdout.write(`reconcile test: ${GOOD} logins and ${BAD} bad records, seed ${SEED}\n`);
     p = await fixture.pipeline('recon');
     await Promise.all([p.startProcessor(), p.startInsights()]);
-    producer = await testKafka.producer();
+    // Idempotent: a send retried after "not the leader" (a topic just created) must not write twice.
+    producer = await testKafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const logins = timedLogins({ seed: SEED, count: GOOD, users: 200, startMs: START, spanMs: 4 * 60_000, jitterMs: 2_000, lateShare: 0.03, lateMs: [60_000, 120_000] });
     const bad = Array.from({ length: BAD }, (_, i) => Buffer.from(i % 2 === 0 ? `not json ${i}` : JSON.stringify({ user_id: `u${i}` })));
     await p.produce(producer, [...logins, ...bad]);
@@ -131,9 +132,10 @@ describe('reconciliation of a pipeline run', () => {
     const result = await check({ loginInsights: topic });
     expect(result.ok).toBe(false);
     expect(result.insights.status).toBe('mismatch');
-    expect(result.insights.sizes.map((s) => [s.windowSize, s.balanced])).toEqual([
-      ['1m', false],
-      ['1h', true],
+    // The numbers ride along so that a failure shows them.
+    expect(result.insights.sizes.map((s) => [s.windowSize, s.balanced, s.resultLogins, s.lateEvents, s.processedLogins])).toEqual([
+      ['1m', false, expect.any(Number), expect.any(Number), expect.any(Number)],
+      ['1h', true, expect.any(Number), expect.any(Number), expect.any(Number)],
     ]);
   }, 120_000);
 });
