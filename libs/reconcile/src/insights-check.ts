@@ -1,4 +1,4 @@
-import { EVENT_TIME_HEADER, LATE_WINDOWS_HEADER, parseLateWindows, splitWindowInsightsKey, windowInsightsKey } from '@login-stream/schema';
+import { EVENT_TIME_HEADER, headerText, LATE_WINDOWS_HEADER, parseLateWindows, splitWindowInsightsKey, windowInsightsKey } from '@login-stream/schema';
 import type { IHeaders } from 'kafkajs';
 
 export interface WindowSizeReport {
@@ -43,11 +43,6 @@ interface SizeTally {
   processedLogins: number;
 }
 
-function text(value: IHeaders[string]): string | undefined {
-  const single = Array.isArray(value) ? value[0] : value;
-  return single?.toString();
-}
-
 /**
  * For each window size: Σ logins of the results + late logins = processed logins, over the
  * range the results cover. Fed in order: every result first (they fix the ranges), then late
@@ -77,7 +72,7 @@ export class InsightsCheck {
 
   /** A login-insights-late record: late for each window its header names. */
   addLate(headers: IHeaders | undefined): void {
-    for (const key of parseLateWindows(text(headers?.[LATE_WINDOWS_HEADER]) ?? '')) {
+    for (const key of parseLateWindows(headerText(headers, LATE_WINDOWS_HEADER) ?? '')) {
       const { windowSize, windowStart } = splitWindowInsightsKey(key);
       const tally = this.sizes.get(windowSize);
       const startMs = Date.parse(windowStart);
@@ -87,7 +82,7 @@ export class InsightsCheck {
 
   addProcessed(headers: IHeaders | undefined): void {
     this.ranges ??= [...this.sizes.values()].map((tally) => ({ tally, fromMs: tally.fromMs, untilMs: tally.untilMs }));
-    const eventTimeMs = Number(text(headers?.[EVENT_TIME_HEADER]));
+    const eventTimeMs = Number(headerText(headers, EVENT_TIME_HEADER));
     for (const { tally, fromMs, untilMs } of this.ranges) if (eventTimeMs >= fromMs && eventTimeMs < untilMs) tally.processedLogins++;
   }
 

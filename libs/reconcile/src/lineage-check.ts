@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, headerText, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
 import type { IHeaders } from 'kafkajs';
 import { OffsetTally } from './offset-tally';
 
@@ -38,13 +38,6 @@ export interface ProcessorReport {
   readonly unattributed: number;
 }
 
-type HeaderValue = IHeaders[string];
-
-function text(value: HeaderValue): string | undefined {
-  const single = Array.isArray(value) ? value[0] : value;
-  return single?.toString();
-}
-
 /**
  * Every input offset of the checked range must appear exactly once in processed-logins (its
  * lineage header) or the dead-letter topic (its source headers). Pure: fed with records.
@@ -64,7 +57,7 @@ export class LineageCheck {
 
   addProcessed(headers: IHeaders | undefined): void {
     this.processed++;
-    const lineage = parseLineage(text(headers?.[LINEAGE_HEADER]) ?? '');
+    const lineage = parseLineage(headerText(headers, LINEAGE_HEADER) ?? '');
     if (lineage === undefined || lineage.topic !== this.inputTopic) {
       this.unattributed++;
       return;
@@ -74,10 +67,10 @@ export class LineageCheck {
 
   /** Dead letters of other stages (their source is another topic) are not the processor's. */
   addDeadLetter(headers: IHeaders | undefined): void {
-    if (text(headers?.[DEAD_LETTER_HEADERS.sourceTopic]) !== this.inputTopic) return;
+    if (headerText(headers, DEAD_LETTER_HEADERS.sourceTopic) !== this.inputTopic) return;
     this.deadLettered++;
-    const partition = Number(text(headers?.[DEAD_LETTER_HEADERS.sourcePartition]));
-    const offset = Number(text(headers?.[DEAD_LETTER_HEADERS.sourceOffset]));
+    const partition = Number(headerText(headers, DEAD_LETTER_HEADERS.sourcePartition));
+    const offset = Number(headerText(headers, DEAD_LETTER_HEADERS.sourceOffset));
     this.tallies.get(partition)?.add(offset);
   }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { headerText } from './header-text';
+import type { HeaderValue } from './header-text';
 import { REJECTION_CODES } from './rejection-codes';
 
 /**
@@ -43,8 +45,6 @@ export const deadLetterInfoSchema = z.object({
 
 export type DeadLetterInfo = z.infer<typeof deadLetterInfoSchema>;
 
-type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
-
 export function encodeDeadLetterHeaders(info: DeadLetterInfo): Record<string, string> {
   const headers: Record<string, string> = {
     [DEAD_LETTER_HEADERS.reason]: info.reason,
@@ -60,25 +60,20 @@ export function encodeDeadLetterHeaders(info: DeadLetterInfo): Record<string, st
   return headers;
 }
 
-function text(value: HeaderValue): string | undefined {
-  const single = Array.isArray(value) ? value[0] : value;
-  return single === undefined ? undefined : single.toString();
-}
-
 /** Reads the headers of a DLQ record back into a checked `DeadLetterInfo`. */
 export function decodeDeadLetterHeaders(headers: Readonly<Record<string, HeaderValue>> | undefined): DeadLetterInfo {
   const h = headers ?? {};
-  const errors = text(h[DEAD_LETTER_HEADERS.errors]);
-  const partition = text(h[DEAD_LETTER_HEADERS.sourcePartition]);
-  const truncatedText = text(h[DEAD_LETTER_HEADERS.truncated]);
+  const errors = headerText(h, DEAD_LETTER_HEADERS.errors);
+  const partition = headerText(h, DEAD_LETTER_HEADERS.sourcePartition);
+  const truncatedText = headerText(h, DEAD_LETTER_HEADERS.truncated);
   const truncated = truncatedText === undefined ? undefined : (JSON.parse(truncatedText) as { key_bytes?: unknown; value_bytes?: unknown });
   return deadLetterInfoSchema.parse({
-    reason: text(h[DEAD_LETTER_HEADERS.reason]),
+    reason: headerText(h, DEAD_LETTER_HEADERS.reason),
     errors: errors === undefined ? undefined : (JSON.parse(errors) as unknown),
-    sourceTopic: text(h[DEAD_LETTER_HEADERS.sourceTopic]),
+    sourceTopic: headerText(h, DEAD_LETTER_HEADERS.sourceTopic),
     sourcePartition: partition === undefined ? undefined : Number(partition),
-    sourceOffset: text(h[DEAD_LETTER_HEADERS.sourceOffset]),
-    failedAt: text(h[DEAD_LETTER_HEADERS.failedAt]),
+    sourceOffset: headerText(h, DEAD_LETTER_HEADERS.sourceOffset),
+    failedAt: headerText(h, DEAD_LETTER_HEADERS.failedAt),
     ...(truncated !== undefined && { truncated: { keyBytes: truncated.key_bytes, valueBytes: truncated.value_bytes } }),
   });
 }

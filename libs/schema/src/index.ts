@@ -21,4 +21,6 @@ export type { Lineage } from './processed-login-headers';
 export { splitWindowInsightsKey, windowInsightsKey, windowInsightsSchema } from './login-insights';
 export type { WindowInsights } from './login-insights';
 export { formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, parseLateWindows } from './login-insights-late';
+export { headerText } from './header-text';
+export type { HeaderValue } from './header-text';
 export type { DashboardEvent, FlowTopic, FlowView, ReconciliationView, Snapshot, Tick, WindowView } from './dashboard-stream';

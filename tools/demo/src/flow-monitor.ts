@@ -1,5 +1,5 @@
 import type { TopicNames } from '@login-stream/config';
-import { DEAD_LETTER_HEADERS, windowInsightsSchema } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, headerText, windowInsightsSchema } from '@login-stream/schema';
 import type { Consumer, Kafka } from 'kafkajs';
 import { FlowStats } from './flow-stats';
 
@@ -30,9 +30,7 @@ export async function startFlowMonitor(kafka: Kafka, topics: TopicNames, groupId
       stats.record(flow, batch.messages.length);
       if (flow === 'deadLetter') {
         for (const message of batch.messages) {
-          const header = message.headers?.[DEAD_LETTER_HEADERS.reason];
-          const reason = Array.isArray(header) ? header[0] : header;
-          stats.recordRejection(reason?.toString() ?? 'UNKNOWN');
+          stats.recordRejection(headerText(message.headers, DEAD_LETTER_HEADERS.reason) ?? 'UNKNOWN');
         }
       }
       if (flow === 'insights') {

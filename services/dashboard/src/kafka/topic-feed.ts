@@ -1,8 +1,8 @@
 import type { TopicNames } from '@login-stream/config';
 import type { Logger } from '@login-stream/logger';
-import { DEAD_LETTER_HEADERS, LATE_WINDOWS_HEADER, parseLateWindows, windowInsightsSchema } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, headerText, LATE_WINDOWS_HEADER, parseLateWindows, windowInsightsSchema } from '@login-stream/schema';
 import type { FlowTopic, WindowView } from '@login-stream/schema';
-import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { DashboardState } from '../state/dashboard-state';
 
 export interface TopicFeedOptions {
@@ -30,11 +30,6 @@ function parseJson(value: Buffer | null): unknown {
   } catch {
     return undefined;
   }
-}
-
-function text(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString();
 }
 
 /**
@@ -66,8 +61,8 @@ export async function startTopicFeed(options: TopicFeedOptions): Promise<TopicFe
       if (flow === undefined || batch.messages.length === 0) return;
       state.addRecords(flow, batch.messages.length, clock());
       for (const m of batch.messages) {
-        if (flow === 'deadLetter') state.addRejection(text(m.headers, DEAD_LETTER_HEADERS.reason) ?? 'UNKNOWN');
-        else if (flow === 'late') state.addLate(parseLateWindows(text(m.headers, LATE_WINDOWS_HEADER) ?? ''));
+        if (flow === 'deadLetter') state.addRejection(headerText(m.headers, DEAD_LETTER_HEADERS.reason) ?? 'UNKNOWN');
+        else if (flow === 'late') state.addLate(parseLateWindows(headerText(m.headers, LATE_WINDOWS_HEADER) ?? ''));
         else if (flow === 'insights') {
           const parsed = windowInsightsSchema.safeParse(parseJson(m.value));
           if (!parsed.success) {

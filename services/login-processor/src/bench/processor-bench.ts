@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
 import { cpuSeconds, freePorts, pipelineEnv, scrapeMetrics, startBroker, TestKafka, waitForGroupJoin, waitUntil } from '@login-stream/kafka-testing';
-import { DEAD_LETTER_HEADERS, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
-import type { Admin, IHeaders, Producer } from 'kafkajs';
+import { DEAD_LETTER_HEADERS, headerText, LINEAGE_HEADER, parseLineage } from '@login-stream/schema';
+import type { Admin, Producer } from 'kafkajs';
 import { committedByPartition, committedInput, groupCaughtUp, sumOf } from '../testing/group-progress';
 import { mixedLogins } from '../testing/login-events';
 import { ProcessorChild } from '../testing/processor-child';
@@ -202,11 +202,6 @@ function reportLog(when: string, lines: readonly LogLine[]): void {
   for (const [what, count] of counts) say(`    ${count}× ${what}`);
 }
 
-function header(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString();
-}
-
 async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): Promise<void> {
   const env = benchEnv('bench-latency', testKafka.brokers);
   const { topics } = loadPipelineConfig(env);
@@ -238,8 +233,8 @@ async function latency(testKafka: TestKafka, admin: Admin, producer: Producer): 
         for (const m of batch.messages) {
           const source =
             batch.topic === topics.processedLogins
-              ? parseLineage(header(m.headers, LINEAGE_HEADER) ?? '')
-              : { partition: header(m.headers, DEAD_LETTER_HEADERS.sourcePartition), offset: header(m.headers, DEAD_LETTER_HEADERS.sourceOffset) };
+              ? parseLineage(headerText(m.headers, LINEAGE_HEADER) ?? '')
+              : { partition: headerText(m.headers, DEAD_LETTER_HEADERS.sourcePartition), offset: headerText(m.headers, DEAD_LETTER_HEADERS.sourceOffset) };
           const sent = source === undefined ? undefined : sentAt.get(`${source.partition}:${source.offset}`);
           if (sent !== undefined && sent >= firstCountedAt.value) latencies.push(now - sent);
         }

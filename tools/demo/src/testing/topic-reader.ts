@@ -1,5 +1,6 @@
 import { readToEnd } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
+import { headerText } from '@login-stream/schema';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 
 const logger = createLogger({ service: 'topic-reader', level: 'warn' });
@@ -14,6 +15,5 @@ export async function readCommitted(kafka: Kafka, admin: Admin, topic: string): 
 }
 
 export function header(m: KafkaMessage, name: string): string | undefined {
-  const v = m.headers?.[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString();
+  return headerText(m.headers, name);
 }
