@@ -1,4 +1,6 @@
 export { Health } from './health';
+export { listenHttp } from './http-listener';
+export type { HttpListener, ListenOptions } from './http-listener';
 export { startOpsServer } from './ops-server';
 export type { OpsServer, OpsServerOptions } from './ops-server';
 export { PipelineMetrics } from './pipeline-metrics';

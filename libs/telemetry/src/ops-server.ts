@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
 import type { Health } from './health';
+import { listenHttp } from './http-listener';
+import type { HttpListener } from './http-listener';
 import type { PipelineMetrics } from './pipeline-metrics';
 import type { Readiness } from './readiness';
 
@@ -16,11 +15,7 @@ export interface OpsServerOptions {
   readonly logger: Logger;
 }
 
-export interface OpsServer {
-  /** The port it listens on. */
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type OpsServer = HttpListener;
 
 function answer(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
@@ -67,30 +62,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
         answer(res, 404, 'text/plain', 'not found: try /metrics, /healthz or /readyz\n');
     }
   };
-  const server = createServer(handle);
-  // A scrape is small and quick; a client that holds a connection open must not hold up shutdown.
-  server.keepAliveTimeout = 5_000;
-  server.requestTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new LoginStreamError('CONFIG_INVALID', `Invalid configuration: HTTP_HOST/HTTP_PORT: cannot listen on ${options.host}:${options.port} (${err.code ?? err.message})`, {
-          cause: err,
-          details: { variables: ['HTTP_PORT', 'HTTP_HOST'] },
-        }),
-      );
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
-  server.on('error', (err) => logger.error({ err }, 'operations HTTP server failed'));
-  const { port } = server.address() as AddressInfo;
-  logger.info({ host: options.host, port }, 'serving /metrics, /healthz and /readyz');
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const server = await listenHttp(handle, { host: options.host, port: options.port, hostVariable: 'HTTP_HOST', portVariable: 'HTTP_PORT', logger, what: 'operations HTTP server' });
+  logger.info({ host: options.host, port: server.port }, 'serving /metrics, /healthz and /readyz');
+  return server;
 }

@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
+import { listenHttp } from '@login-stream/telemetry';
+import type { HttpListener } from '@login-stream/telemetry';
 import type { Asset } from './static-assets';
 import { sseMessage } from './sse-hub';
 import type { SseHub } from './sse-hub';
@@ -17,10 +16,7 @@ export interface DashboardServerOptions {
   readonly logger: Logger;
 }
 
-export interface DashboardServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type DashboardServer = HttpListener;
 
 /** The page and its assets, `GET /events` (Server-Sent Events) and `GET /healthz`. */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
@@ -46,22 +42,13 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
     res.writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.length, 'cache-control': 'no-cache' }).end(asset.body);
   };
-  const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new LoginStreamError('CONFIG_INVALID', `Invalid configuration: DASHBOARD_HOST/DASHBOARD_PORT: cannot listen on ${options.host}:${options.port} (${err.code ?? err.message})`, { cause: err, details: { variables: ['DASHBOARD_PORT', 'DASHBOARD_HOST'] } })),
-    );
-    server.listen(options.port, options.host, () => resolve());
-  });
-  server.on('error', (err) => logger.error({ err }, 'dashboard HTTP server failed'));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenHttp(handle, { host: options.host, port: options.port, hostVariable: 'DASHBOARD_HOST', portVariable: 'DASHBOARD_PORT', logger, what: 'dashboard HTTP server' });
   return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        hub.closeAll();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    port: server.port,
+    close: () => {
+      // The page streams end first, so their clients see the end of the stream.
+      hub.closeAll();
+      return server.close();
+    },
   };
 }
