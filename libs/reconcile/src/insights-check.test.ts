@@ -4,8 +4,24 @@ import { InsightsCheck } from './insights-check';
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
+/** A window result as the contract has it; only its window and logins matter here. */
 const result = (size: string, startMs: number, sizeMs: number, logins: number) =>
-  Buffer.from(JSON.stringify({ type: 'window', window_size: size, window_start: iso(startMs), window_start_ms: startMs, window_end_ms: startMs + sizeMs, logins }));
+  Buffer.from(
+    JSON.stringify({
+      type: 'window',
+      window_size: size,
+      window_start: iso(startMs),
+      window_end: iso(startMs + sizeMs),
+      window_start_ms: startMs,
+      window_end_ms: startMs + sizeMs,
+      logins,
+      unique_users: logins,
+      device_types: {},
+      locales: { distinct: 0, most: null, least: null },
+      ips: { distinct: 0, users_with_multiple_ips: 0, max_per_user: null },
+      emitted_at: iso(startMs + sizeMs),
+    }),
+  );
 const at = (ms: number) => ({ [EVENT_TIME_HEADER]: Buffer.from(String(ms)) });
 const lateFor = (...keys: string[]) => ({ [LATE_WINDOWS_HEADER]: Buffer.from(keys.join(',')) });
 
@@ -60,6 +76,16 @@ describe('the insights check', () => {
       ['1m', 1, 1, 2, true],
       ['1h', 1, 1, 3, false],
     ]);
+  });
+
+  it('when a login-insights record is not a window result (not JSON, another shape), then it is not counted and the check goes on', () => {
+    const check = new InsightsCheck();
+    check.addResult(Buffer.from('{"type": "window", "window_si'));
+    check.addResult(Buffer.from(JSON.stringify({ type: 'window', window_size: '1m', logins: 5 })));
+    check.addResult(null);
+    check.addResult(result('1m', T0, MINUTE, 1));
+    check.addProcessed(at(T0));
+    expect(check.report(true)).toMatchObject({ status: 'ok', sizes: [{ windowSize: '1m', windows: 1, resultLogins: 1, processedLogins: 1 }] });
   });
 
   it('when nothing was emitted, then there are no windows to check', () => {

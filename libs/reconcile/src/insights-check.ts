@@ -1,4 +1,4 @@
-import { EVENT_TIME_HEADER, headerText, LATE_WINDOWS_HEADER, parseLateWindows, splitWindowInsightsKey, windowInsightsKey } from '@login-stream/schema';
+import { EVENT_TIME_HEADER, headerText, LATE_WINDOWS_HEADER, parseLateWindows, readWindowInsights, splitWindowInsightsKey, windowInsightsKey } from '@login-stream/schema';
 import type { IHeaders } from 'kafkajs';
 
 export interface WindowSizeReport {
@@ -53,15 +53,15 @@ export class InsightsCheck {
   private readonly seen = new Set<string>();
   private ranges: Array<{ tally: SizeTally; fromMs: number; untilMs: number }> | undefined;
 
-  /** A login-insights record; one that is not a window result is not counted. */
+  /** A login-insights record; one that is not a window result (by the contract's schema) is not counted. */
   addResult(value: Buffer | null): void {
     if (this.ranges !== undefined) throw new Error('every result must come before late and processed records');
-    const parsed = JSON.parse(value?.toString() ?? 'null') as { type?: unknown; window_size?: unknown; window_start?: unknown; window_start_ms?: unknown; window_end_ms?: unknown; logins?: unknown } | null;
-    if (parsed?.type !== 'window' || typeof parsed.window_size !== 'string' || typeof parsed.window_start_ms !== 'number' || typeof parsed.window_end_ms !== 'number' || typeof parsed.logins !== 'number') return;
+    const parsed = readWindowInsights(value);
+    if (parsed === undefined) return;
     const size = parsed.window_size;
     const tally = this.sizes.get(size) ?? { sizeMs: parsed.window_end_ms - parsed.window_start_ms, fromMs: Infinity, untilMs: -Infinity, windows: 0, duplicateWindows: 0, resultLogins: 0, lateEvents: 0, processedLogins: 0 };
     this.sizes.set(size, tally);
-    const key = windowInsightsKey(size, String(parsed.window_start));
+    const key = windowInsightsKey(size, parsed.window_start);
     if (this.seen.has(key)) tally.duplicateWindows++;
     this.seen.add(key);
     tally.windows++;

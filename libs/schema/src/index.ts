@@ -18,7 +18,7 @@ export { DEAD_LETTER_HEADERS, deadLetterInfoSchema, encodeDeadLetterHeaders, dec
 export type { DeadLetterInfo } from './dead-letter';
 export { EVENT_TIME_HEADER, formatLineage, LINEAGE_HEADER, parseLineage } from './processed-login-headers';
 export type { Lineage } from './processed-login-headers';
-export { splitWindowInsightsKey, windowInsightsKey, windowInsightsSchema } from './login-insights';
+export { readWindowInsights, splitWindowInsightsKey, windowInsightsKey, windowInsightsSchema } from './login-insights';
 export type { WindowInsights } from './login-insights';
 export { formatLateWindows, LATE_BEHIND_HEADER, LATE_WINDOWS_HEADER, parseLateWindows } from './login-insights-late';
 export { headerText } from './header-text';

@@ -42,6 +42,21 @@ export const windowInsightsSchema = z.object({
 
 export type WindowInsights = z.infer<typeof windowInsightsSchema>;
 
+/**
+ * A login-insights record's value as a window result, checked by the contract; undefined for
+ * anything else (not JSON, another shape), which a reader skips rather than fails on.
+ */
+export function readWindowInsights(value: Buffer | string | null): WindowInsights | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(value?.toString() ?? 'null');
+  } catch {
+    return undefined;
+  }
+  const parsed = windowInsightsSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** The key of a window's record on `login-insights`. */
 export function windowInsightsKey(windowSize: string, windowStart: string): string {
   return `${windowSize}:${windowStart}`;

@@ -1,5 +1,5 @@
 import type { TopicNames } from '@login-stream/config';
-import { DEAD_LETTER_HEADERS, headerText, windowInsightsSchema } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, headerText, readWindowInsights } from '@login-stream/schema';
 import type { Consumer, Kafka } from 'kafkajs';
 import { FlowStats } from './flow-stats';
 
@@ -35,8 +35,8 @@ export async function startFlowMonitor(kafka: Kafka, topics: TopicNames, groupId
       }
       if (flow === 'insights') {
         for (const message of batch.messages) {
-          const result = windowInsightsSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
-          if (result.success) stats.recordWindow(result.data);
+          const result = readWindowInsights(message.value);
+          if (result !== undefined) stats.recordWindow(result);
         }
       }
     },

@@ -1,6 +1,6 @@
 import type { TopicNames } from '@login-stream/config';
 import type { Logger } from '@login-stream/logger';
-import { DEAD_LETTER_HEADERS, headerText, LATE_WINDOWS_HEADER, parseLateWindows, windowInsightsSchema } from '@login-stream/schema';
+import { DEAD_LETTER_HEADERS, headerText, LATE_WINDOWS_HEADER, parseLateWindows, readWindowInsights } from '@login-stream/schema';
 import type { FlowTopic, WindowView } from '@login-stream/schema';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { DashboardState } from '../state/dashboard-state';
@@ -22,14 +22,6 @@ export interface TopicFeedOptions {
 
 export interface TopicFeed {
   stop(): Promise<void>;
-}
-
-function parseJson(value: Buffer | null): unknown {
-  try {
-    return JSON.parse(value?.toString() ?? 'null') as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -64,12 +56,12 @@ export async function startTopicFeed(options: TopicFeedOptions): Promise<TopicFe
         if (flow === 'deadLetter') state.addRejection(headerText(m.headers, DEAD_LETTER_HEADERS.reason) ?? 'UNKNOWN');
         else if (flow === 'late') state.addLate(parseLateWindows(headerText(m.headers, LATE_WINDOWS_HEADER) ?? ''));
         else if (flow === 'insights') {
-          const parsed = windowInsightsSchema.safeParse(parseJson(m.value));
-          if (!parsed.success) {
+          const result = readWindowInsights(m.value);
+          if (result === undefined) {
             logger.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset }, 'a login-insights record that is not a window result; not shown');
             continue;
           }
-          const view = state.addWindow(parsed.data);
+          const view = state.addWindow(result);
           if (view !== undefined) options.onWindow(view);
         }
       }
