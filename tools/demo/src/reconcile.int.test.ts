@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { loadGroupNames } from '@login-stream/config';
 import type { TopicNames } from '@login-stream/config';
-import { buildPackage, uniqueName } from '@login-stream/kafka-testing';
+import { buildPackage, uniqueName, waitUntil } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { reconcile } from '@login-stream/reconcile';
 import type { Reconciliation } from '@login-stream/reconcile';
@@ -64,13 +64,15 @@ describe('reconciliation of a pipeline run', () => {
     const bad = Array.from({ length: BAD }, (_, i) => Buffer.from(i % 2 === 0 ? `not json ${i}` : JSON.stringify({ user_id: `u${i}` })));
     await p.produce(producer, [...logins, ...bad]);
     // Settled: the processor committed every input offset and insights has consumed everything.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      settled = await check();
-      if (settled.processor.checked === GOOD + BAD && settled.insights.caughtUp && settled.insights.sizes.length === 2) break;
-      if (Date.now() > deadline) throw new Error(`the pipeline did not settle: ${JSON.stringify(settled)}`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+    await waitUntil(
+      async () => {
+        settled = await check();
+        return settled.processor.checked === GOOD + BAD && settled.insights.caughtUp && settled.insights.sizes.length === 2;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000, description: 'every input offset committed and insights caught up with 1m and 1h results' },
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; the last check: ${JSON.stringify(settled)}`);
+    });
   }, 240_000);
 
   afterAll(() => fixture.close());

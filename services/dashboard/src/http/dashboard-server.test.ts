@@ -1,5 +1,6 @@
 import { get } from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import { waitUntil } from '@login-stream/kafka-testing';
 import { createLogger } from '@login-stream/logger';
 import { startDashboardServer } from './dashboard-server';
 import type { DashboardServer } from './dashboard-server';
@@ -74,7 +75,7 @@ describe('the dashboard server', () => {
     a.destroy();
     b.destroy();
     await Promise.all(closing);
-    for (let i = 0; i < 50 && hub.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => hub.size === 0, { timeoutMs: 2_000, intervalMs: 10, description: 'the hub to forget both pages' });
     expect(hub.size).toBe(0);
     expect(hub.timerRunning).toBe(false);
     // Broadcasting to nobody writes nothing and throws nothing.
@@ -92,7 +93,7 @@ describe('the dashboard server', () => {
   it('when the server closes with pages connected, then their streams end', async () => {
     const res = await open(server.port, '/events');
     const ended = new Promise<void>((resolve) => res.once('end', () => resolve()).resume());
-    for (let i = 0; i < 50 && hub.size === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => hub.size === 1, { timeoutMs: 2_000, intervalMs: 10, description: 'the hub to hold the page' });
     await server.close();
     await ended;
     expect(hub.size).toBe(0);
