@@ -10,3 +10,5 @@ export { StageMetrics } from './stage-metrics';
 export type { CommittedWork } from './stage-metrics';
 export { serveOperations } from './operations';
 export type { Operations } from './operations';
+export { runService } from './run-service';
+export type { RunnableService, RunServiceOptions } from './run-service';

@@ -1,7 +1,7 @@
 import { loadDotEnv, loadOpsConfig, loadPipelineConfig } from '@login-stream/config';
-import { createKafka, trapShutdownSignals } from '@login-stream/kafka';
+import { createKafka } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
-import { serveOperations } from '@login-stream/telemetry';
+import { runService } from '@login-stream/telemetry';
 import { loadInsightsConfig } from './insights-config';
 import { InsightsService } from './insights-service';
 
@@ -9,37 +9,20 @@ async function main(): Promise<void> {
   loadDotEnv();
   const pipeline = loadPipelineConfig();
   const config = loadInsightsConfig();
-  const opsConfig = loadOpsConfig('insights');
+  const ops = loadOpsConfig('insights');
   const logger = createLogger({ service: 'insights', level: pipeline.logLevel });
-
-  const ops = await serveOperations(opsConfig, logger);
-  const fail = (err: unknown): void => {
-    ops.health.failed(err instanceof Error ? err.message : String(err));
-    logger.fatal({ err }, 'insights failed');
-    logger.flush(() => process.exit(1));
-  };
   const kafka = createKafka(pipeline.kafka, logger);
-  const service = new InsightsService({ kafka, logger, pipeline, config, onFatal: fail, ...(ops.metrics !== undefined && { metrics: ops.metrics }) });
-  ops.health.setReadiness(() => service.readiness());
-  trapShutdownSignals({
+  await runService({
+    name: 'insights',
     logger,
-    shutdown: async () => {
-      // Unready and unhealthy first, so nothing routes to or restarts a process on its way out.
-      ops.health.shuttingDown();
-      await service.stop();
-      await ops.close();
-    },
+    ops,
+    create: ({ metrics, onFatal }) => new InsightsService({ kafka, logger, pipeline, config, onFatal, ...(metrics !== undefined && { metrics }) }),
+    onStarted: () =>
+      logger.info(
+        { groupId: config.groupId, mergeGroupId: config.mergeGroupId, windows: config.sizes.map((s) => s.label), graceMs: config.graceMs, idleMs: config.idleMs, topics: { ...pipeline.topics, partials: config.partialsTopic }, httpPort: ops.httpPort },
+        'insights started',
+      ),
   });
-  try {
-    await service.start();
-  } catch (err) {
-    fail(err);
-    return;
-  }
-  logger.info(
-    { groupId: config.groupId, mergeGroupId: config.mergeGroupId, windows: config.sizes.map((s) => s.label), graceMs: config.graceMs, idleMs: config.idleMs, topics: { ...pipeline.topics, partials: config.partialsTopic }, httpPort: opsConfig.httpPort },
-    'insights started',
-  );
 }
 
 main().catch((err: unknown) => {
