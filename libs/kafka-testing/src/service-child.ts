@@ -56,7 +56,10 @@ export class ServiceChild {
       listener = () => {
         const hit = this.lines.find(matches);
         if (hit !== undefined) resolve(hit);
-        else if (this.child.exitCode !== null) reject(new Error(`${this.name} exited (${this.child.exitCode}) before logging ${description}`));
+        else if (this.child.exitCode !== null) {
+          // Its last lines say why (a fatal line names the error); without them the failure is mute.
+          reject(new Error(`${this.name} exited (${this.child.exitCode}) before logging ${description}; its last log lines: ${JSON.stringify(this.lines.slice(-3))}`));
+        }
       };
       this.listeners.add(listener);
       listener();
