@@ -18,19 +18,18 @@ export interface EnsureTopicsOptions {
   readonly timeoutMs?: number;
 }
 
-/**
- * Creates the topics that do not exist yet and returns once every partition of every topic
- * has a leader. Idempotent and safe to race: several services may call it at start.
- * Existing topics are never altered; a partition count that differs from the spec is logged,
- * because adding partitions would silently move keys to other partitions.
- */
+/** A broker answer kafkajs marks worth retrying (not the leader, unknown topic yet, timeouts). */
+function isRetriable(err: unknown): err is Error {
+  return err instanceof Error && (err as { retriable?: unknown }).retriable === true;
+}
+
 /** Why the topics are not ready yet (an error to throw when time is up), or undefined when they are. */
 async function topicsNotReady(admin: Admin, specs: readonly TopicSpec[], logger: Logger): Promise<Error | undefined> {
   let topics;
   try {
     ({ topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) }));
   } catch (err) {
-    if (err instanceof Error && (err as { retriable?: unknown }).retriable === true) return err;
+    if (isRetriable(err)) return err;
     throw err;
   }
   for (const spec of specs) {
@@ -49,31 +48,46 @@ async function topicsNotReady(admin: Admin, specs: readonly TopicSpec[], logger:
   return undefined;
 }
 
-export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], options: EnsureTopicsOptions): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+/** Creates the topics that do not exist; a retriable failure is returned, to try again. */
+async function createMissing(admin: Admin, specs: readonly TopicSpec[], timeoutMs: number, logger: Logger): Promise<Error | undefined> {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
-    if (missing.length > 0) {
-      const created = await admin.createTopics({
-        waitForLeaders: true,
-        timeout: timeoutMs,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          replicationFactor: s.replicationFactor,
-          configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
-      options.logger.info({ topics: missing.map((s) => s.name), created }, 'topics created');
-    }
-    // waitForLeaders covers the topics we created; topics another process created a moment ago
-    // may not be in every broker's metadata yet (UNKNOWN_TOPIC_OR_PARTITION) or still elect
-    // leaders: look again until they are ready or the time is up.
-    const deadline = Date.now() + timeoutMs;
+    if (missing.length === 0) return undefined;
+    // A topic another process creates meanwhile is no failure (kafkajs answers false).
+    const created = await admin.createTopics({
+      timeout: timeoutMs,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor: s.replicationFactor,
+        configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    logger.info({ topics: missing.map((s) => s.name), created }, 'topics created');
+    return undefined;
+  } catch (err) {
+    if (isRetriable(err)) return err;
+    throw err;
+  }
+}
+
+/**
+ * Creates the topics that do not exist yet and returns once every partition of every topic
+ * has a leader. Idempotent and safe to race: several services may call it at start.
+ * Existing topics are never altered; a partition count that differs from the spec is logged,
+ * because adding partitions would silently move keys to other partitions.
+ */
+export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], options: EnsureTopicsOptions): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  try {
+    // Topics just created (by us or by another process) may not be in the broker's metadata
+    // yet (UNKNOWN_TOPIC_OR_PARTITION) or still elect leaders, and a loaded broker answers a
+    // create with a retriable error at times: look again until they are ready or time is up.
     for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
-      const problem = await topicsNotReady(admin, specs, options.logger);
-      if (problem === undefined) break;
+      const problem = (await createMissing(admin, specs, timeoutMs, options.logger)) ?? (await topicsNotReady(admin, specs, options.logger));
+      if (problem === undefined) return;
       if (Date.now() + wait > deadline) throw problem;
       await delay(wait);
     }

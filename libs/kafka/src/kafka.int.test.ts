@@ -49,6 +49,22 @@ describe('libs/kafka against a real broker', () => {
     }
   });
 
+  it('when two services ensure the same new topics at once (processor and insights starting together), then both return with every partition led', async () => {
+    const admins = [testKafka.kafka.admin(), testKafka.kafka.admin()];
+    try {
+      await Promise.all(admins.map((a) => a.connect()));
+      for (let round = 0; round < 5; round++) {
+        const specs = Array.from({ length: 4 }, (_, i) => ({ name: testKafka.own(uniqueName(`ensure-both-${round}-${i}`)), partitions: 12, replicationFactor: -1 }));
+        await Promise.all(admins.map((a) => ensureTopics(a, specs, { logger })));
+        const { topics } = await admins[0].fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+        const led = new Map(topics.map((t) => [t.name, t.partitions.filter((p) => p.leader >= 0).length]));
+        expect(specs.map((s) => [s.name, led.get(s.name)])).toEqual(specs.map((s) => [s.name, 12]));
+      }
+    } finally {
+      await Promise.all(admins.map((a) => a.disconnect()));
+    }
+  });
+
   it('when messages are produced through createKafka, then a consumer reads the same keys and values in order per key', async () => {
     const topic = await testKafka.createTopic('round-trip', 3);
     const kafka = createKafka(
