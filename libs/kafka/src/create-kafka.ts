@@ -12,14 +12,25 @@ const PINO_LEVEL: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefin
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * A broker's error answer as kafkajs' connection logs it, before it throws the same error to
+ * whoever sent the request. That caller decides: kafkajs retries the retriable answers (not the
+ * leader, CONCURRENT_TRANSACTIONS, …) and ours reach our code, which logs what it gives up on.
+ * At error level these lines would report failures that were recovered.
+ */
+function isAnswerThrownToCaller(namespace: string, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ');
+}
+
 /** Routes kafkajs' own log lines into the service's pino logger as `component: kafkajs`. */
 export function kafkaLogCreator(logger: Logger) {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return () =>
-    ({ level, log }: LogEntry) => {
-      const pinoLevel = PINO_LEVEL[level];
+    ({ namespace, level, log }: LogEntry) => {
+      let pinoLevel = PINO_LEVEL[level];
       if (pinoLevel === undefined) return;
       const { message, timestamp: _kafkajsTime, logger: _name, ...context } = log;
+      if (pinoLevel === 'error' && isAnswerThrownToCaller(namespace, message)) pinoLevel = 'warn';
       kafkaLogger[pinoLevel](context, message);
     };
 }
