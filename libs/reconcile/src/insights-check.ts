@@ -23,8 +23,8 @@ export type InsightsStatus = 'ok' | 'in-flight' | 'mismatch' | 'no-windows';
 
 export interface InsightsReport {
   /**
-   * ok: every size balanced. in-flight: not balanced while insights was still consuming (its
-   * groups' offsets moved during the check or had not reached the end), so not a finding.
+   * ok: every size balanced. in-flight: not balanced while insights was still consuming (input
+   * or partials left, or results or late records written during the check), so not a finding.
    * mismatch: not balanced though insights was caught up. no-windows: nothing emitted yet.
    */
   readonly status: InsightsStatus;

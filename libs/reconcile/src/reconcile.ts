@@ -41,20 +41,50 @@ async function committedOffsets(admin: Admin, groupId: string, topic: string): P
   return new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
 }
 
-/**
- * Where a consuming group stands: the committed offsets and whether they reached the end of
- * the topic, which a transactional topic ends with a commit marker the group cannot commit past.
- */
-async function groupPosition(admin: Admin, groupId: string, topic: string): Promise<{ key: string; atEnd: boolean }> {
-  const [committed, ends] = await Promise.all([committedOffsets(admin, groupId, topic), admin.fetchTopicOffsets(topic)]);
-  const atEnd = ends.every((e) => Number(e.high) === Number(e.low) || (committed.get(e.partition) ?? -1) >= Number(e.high) - 1);
-  return { key: JSON.stringify([...committed].sort(([a], [b]) => a - b)), atEnd };
+/** A partition's end offsets as fetchTopicOffsets gives them. */
+type TopicEnds = ReadonlyArray<{ readonly partition: number; readonly low: string; readonly high: string }>;
+
+/** Whether a group's committed offsets reach the given ends; a transactional topic ends with a commit marker the group cannot commit past. */
+function reaches(committed: ReadonlyMap<number, number>, ends: TopicEnds): boolean {
+  return ends.every((e) => Number(e.high) === Number(e.low) || (committed.get(e.partition) ?? -1) >= Number(e.high) - 1);
 }
 
-async function insightsPosition(admin: Admin, topics: TopicNames, groups: GroupNames, existing: ReadonlySet<string>): Promise<{ key: string; atEnd: boolean }> {
-  if (!existing.has(topics.processedLogins) || !existing.has(groups.partialsTopic)) return { key: 'none', atEnd: false };
-  const [windowing, merge] = await Promise.all([groupPosition(admin, groups.windowing, topics.processedLogins), groupPosition(admin, groups.merge, groups.partialsTopic)]);
-  return { key: `${windowing.key}|${merge.key}`, atEnd: windowing.atEnd && merge.atEnd };
+/** What the check needs of insights' progress at one moment. */
+interface InsightsPosition {
+  /** Changes when insights consumed input or appended results or late records. */
+  readonly key: string;
+  readonly windowingAtEnd: boolean;
+  readonly mergeCommitted: ReadonlyMap<number, number>;
+  readonly partialsEnds: TopicEnds;
+}
+
+async function insightsPosition(admin: Admin, topics: TopicNames, groups: GroupNames, existing: ReadonlySet<string>): Promise<InsightsPosition | undefined> {
+  if (!existing.has(topics.processedLogins) || !existing.has(groups.partialsTopic)) return undefined;
+  const ends = (topic: string) => (existing.has(topic) ? admin.fetchTopicOffsets(topic) : Promise.resolve([]));
+  const [windowing, processedEnds, mergeCommitted, partialsEnds, resultEnds, lateEnds] = await Promise.all([
+    committedOffsets(admin, groups.windowing, topics.processedLogins),
+    admin.fetchTopicOffsets(topics.processedLogins),
+    committedOffsets(admin, groups.merge, groups.partialsTopic),
+    admin.fetchTopicOffsets(groups.partialsTopic),
+    ends(topics.loginInsights),
+    ends(topics.loginInsightsLate),
+  ]);
+  const sorted = (pairs: Iterable<readonly [number, number | string]>) => JSON.stringify([...pairs].sort(([a], [b]) => a - b));
+  const key = [sorted(windowing), sorted(resultEnds.map((e) => [e.partition, e.high])), sorted(lateEnds.map((e) => [e.partition, e.high]))].join('|');
+  return { key, windowingAtEnd: reaches(windowing, processedEnds), mergeCommitted, partialsEnds };
+}
+
+/**
+ * Whether insights had consumed everything the check counted: the windowing group at the end
+ * of processed-logins at both moments and nothing appended to the results and late topics
+ * meanwhile, and the merge group through every partial there was at the first moment. The
+ * merge is not asked to stand still: an idle insights marks its partitions idle on the
+ * partials topic every second, forever, and a mark that releases a window shows on the
+ * results topic.
+ */
+function insightsCaughtUp(before: InsightsPosition | undefined, after: InsightsPosition | undefined): boolean {
+  if (before === undefined || after === undefined) return false;
+  return before.windowingAtEnd && after.windowingAtEnd && before.key === after.key && reaches(after.mergeCommitted, before.partialsEnds);
 }
 
 /**
@@ -112,7 +142,7 @@ export async function reconcile(options: ReconcileOptions): Promise<Reconciliati
   ]);
   const insightsAfter = await insightsPosition(admin, topics, groups, existing);
   const processor = lineage.report();
-  const insightsReport = insights.report(insightsBefore.atEnd && insightsAfter.atEnd && insightsBefore.key === insightsAfter.key);
+  const insightsReport = insights.report(insightsCaughtUp(insightsBefore, insightsAfter));
   return { ok: processor.ok && insightsReport.status !== 'mismatch', processor, insights: insightsReport, seconds: (performance.now() - started) / 1000 };
 }
 
