@@ -2,9 +2,10 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadPipelineConfig } from '@login-stream/config';
 import { keyPartitioner } from '@login-stream/kafka';
-import { buildPackage, cpuSeconds, freePorts, peakRssMb, pipelineEnv, scrapeMetrics, seededRandom, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
+import { buildPackage, cpuSeconds, freePorts, peakRssMb, pipelineEnv, scrapeMetrics, seededRandom, sumOf, ServiceChild, startBroker, startScriptNodeFlags, TestKafka, waitUntil } from '@login-stream/kafka-testing';
 import { EVENT_TIME_HEADER, formatIsoUtc, LINEAGE_HEADER, windowInsightsSchema } from '@login-stream/schema';
 import { addLogin, emptyPartial } from '../windows/window-aggregate';
+import type { MetricSample } from '@login-stream/kafka-testing';
 import type { Admin, Producer } from 'kafkajs';
 
 /**
@@ -25,6 +26,9 @@ const MINUTES = Number(process.env['BENCH_MINUTES'] ?? 20);
 const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 1);
 const START = Date.parse('2016-07-11T14:50:00Z');
 const SERVICE_DIR = path.resolve(__dirname, '../..');
+
+/** prom-client's process gauges whose peaks the bench prints next to the RSS. */
+const MEMORY_GAUGES = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'] as const;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -107,7 +111,12 @@ async function main(): Promise<void> {
     // Metrics on and scraped every second, as in production (harsher than Prometheus' usual 15 s).
     const ports = await freePorts(INSTANCES);
     const instances = Array.from({ length: INSTANCES }, (_, i) => new ServiceChild('insights', path.join(SERVICE_DIR, 'dist/main.js'), [], { ...env, HTTP_PORT: String(ports[i]) }, flags));
-    const scraper = setInterval(() => ports.forEach((port) => void scrapeMetrics(port).catch(() => undefined)), 1_000);
+    // The scrapes also keep the highest heap and off-heap figures each instance reported: what the RSS is made of.
+    const peaks = ports.map(() => new Map<string, number>());
+    const keepPeaks = (i: number, samples: readonly MetricSample[]) => {
+      for (const name of MEMORY_GAUGES) peaks[i]?.set(name, Math.max(peaks[i]?.get(name) ?? 0, sumOf(samples, name)));
+    };
+    const scraper = setInterval(() => ports.forEach((port, i) => void scrapeMetrics(port).then((samples) => keepPeaks(i, samples), () => undefined)), 1_000);
     try {
       // The clock starts once every instance is in both groups: joins and rebalances are start-up.
       await waitUntil(
@@ -156,6 +165,10 @@ async function main(): Promise<void> {
       await consumer.disconnect();
       say(`results: ${windows} windows; logins counted per size: ${[...counted].map(([s, n]) => `${s} ${round(n)}`).join(', ')} (the rest of ${round(EVENTS)} are late)`);
       say(`memory: peak RSS per instance ${instances.map((i) => `${peakRssMb(i.pid)?.toFixed(0) ?? '?'} MB`).join(', ')}`);
+      const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1048576).toFixed(0)} MB`;
+      for (const [i, peak] of peaks.entries()) {
+        say(`  instance ${i + 1}, highest of the 1 s scrapes: heap used ${mb(peak.get('nodejs_heap_size_used_bytes'))} of ${mb(peak.get('nodejs_heap_size_total_bytes'))} allocated, off-heap (Buffers) ${mb(peak.get('nodejs_external_memory_bytes'))}`);
+      }
       if (process.env['BENCH_VERBOSE'] !== undefined) for (const l of instances.flatMap((i) => i.lines.filter((l) => l.msg === 'stats'))) say(`  ${JSON.stringify(l)}`);
     } finally {
       clearInterval(scraper);
