@@ -113,8 +113,13 @@ async function main(): Promise<void> {
     const instances = Array.from({ length: INSTANCES }, (_, i) => new ServiceChild('insights', path.join(SERVICE_DIR, 'dist/main.js'), [], { ...env, HTTP_PORT: String(ports[i]) }, flags));
     // The scrapes also keep the highest heap and off-heap figures each instance reported: what the RSS is made of.
     const peaks = ports.map(() => new Map<string, number>());
+    // With BENCH_VERBOSE, every scrape's figures too: when in the run the peak comes.
+    const timeline: string[] = [];
+    const benchStart = performance.now();
     const keepPeaks = (i: number, samples: readonly MetricSample[]) => {
       for (const name of MEMORY_GAUGES) peaks[i]?.set(name, Math.max(peaks[i]?.get(name) ?? 0, sumOf(samples, name)));
+      const mb = (name: string) => (sumOf(samples, name) / 1048576).toFixed(0);
+      timeline.push(`  ${((performance.now() - benchStart) / 1000).toFixed(0)} s, instance ${i + 1}: rss ${mb('process_resident_memory_bytes')} MB, heap ${mb('nodejs_heap_size_used_bytes')}/${mb('nodejs_heap_size_total_bytes')} MB, off-heap ${mb('nodejs_external_memory_bytes')} MB`);
     };
     const scraper = setInterval(() => ports.forEach((port, i) => void scrapeMetrics(port).then((samples) => keepPeaks(i, samples), () => undefined)), 1_000);
     try {
@@ -127,6 +132,8 @@ async function main(): Promise<void> {
         { timeoutMs: 120_000, description: `${INSTANCES} insights instance(s) in both groups`, intervalMs: 20 },
       );
       const cpu = () => instances.reduce((s, i) => s + cpuSeconds(i.pid), 0);
+      const mark = (what: string) => timeline.push(`  ${((performance.now() - benchStart) / 1000).toFixed(0)} s: ${what}`);
+      mark('every instance in both groups: measuring');
       const start = { events: await committed(admin, groupId, topics.processedLogins), at: performance.now(), cpu: cpu() };
       let end = start;
       await waitUntil(
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
         },
         { timeoutMs: 30 * 60_000, description: 'every input offset committed', intervalMs: 200 },
       );
+      mark('every input offset committed');
       const seconds = (end.at - start.at) / 1000;
       say(`throughput: ${round(end.events - start.events)} logins windowed in ${seconds.toFixed(2)} s → ${round((end.events - start.events) / seconds)} events/s (exactly-once, ${INSTANCES} instance(s), ${env['TOPIC_PARTITIONS']} partitions, 1m and 1h windows)`);
       // Steadier than the rate when the broker shares the cores: what the work itself costs.
@@ -169,7 +177,10 @@ async function main(): Promise<void> {
       for (const [i, peak] of peaks.entries()) {
         say(`  instance ${i + 1}, highest of the 1 s scrapes: heap used ${mb(peak.get('nodejs_heap_size_used_bytes'))} of ${mb(peak.get('nodejs_heap_size_total_bytes'))} allocated, off-heap (Buffers) ${mb(peak.get('nodejs_external_memory_bytes'))}`);
       }
-      if (process.env['BENCH_VERBOSE'] !== undefined) for (const l of instances.flatMap((i) => i.lines.filter((l) => l.msg === 'stats'))) say(`  ${JSON.stringify(l)}`);
+      if (process.env['BENCH_VERBOSE'] !== undefined) {
+        for (const l of instances.flatMap((i) => i.lines.filter((l) => l.msg === 'stats'))) say(`  ${JSON.stringify(l)}`);
+        for (const line of timeline) say(line);
+      }
     } finally {
       clearInterval(scraper);
       await Promise.all(instances.map((i) => i.kill('SIGTERM')));
