@@ -33,24 +33,50 @@ const MEMORY_GAUGES = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_by
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** What one user logs in with. */
+interface BenchUser {
+  readonly ips: readonly string[];
+  readonly locale: string;
+  readonly devices: readonly string[];
+}
+
+const LOCALES = ['CA', 'VT', 'WY', 'NY', 'RU', 'PT', 'DE'];
+const DEVICE_TYPES = ['android', 'iOS'];
+
+/**
+ * BENCH_IPS=per-user (the default): each user has 1–4 IPs, 1–3 devices and one locale, and
+ * each login picks among them, as the producer's generated population does. per-login: every
+ * login has an IP, device and locale of its own, so a user's window holds an IP per login: the
+ * harshest case for the IP sets.
+ */
+const PER_LOGIN = (process.env['BENCH_IPS'] ?? 'per-user') === 'per-login';
+
 /** Processed logins as the processor writes them: keyed by user_id, with lineage and event-time headers. */
 async function preload(producer: Producer, topic: string): Promise<void> {
   const random = seededRandom(1_000_000);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const randomIp = () => `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 4)}`;
+  const users: BenchUser[] = Array.from({ length: USERS }, () => ({
+    ips: Array.from({ length: 1 + Math.floor(random() * 4) }, randomIp),
+    locale: pick(LOCALES),
+    devices: Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(DEVICE_TYPES)),
+  }));
   const span = MINUTES * 60_000;
   const chunk = 2_000;
   for (let i = 0; i < EVENTS; i += chunk) {
     const messages = Array.from({ length: Math.min(chunk, EVENTS - i) }, (_, j) => {
       const n = i + j;
-      const user = `user-${Math.floor(random() * USERS)}`;
+      const u = Math.floor(random() * USERS);
+      const user = `user-${u}`;
+      const own = users[u];
       // 99.9 % within 3 s of their place, the rest up to a minute behind.
       const t = START + Math.floor((n * span) / EVENTS) - (random() < 0.999 ? Math.floor(random() * 3_000) : Math.floor(random() * 60_000));
       const value = {
         user_id: user,
         app_version: '2.4.0',
-        device_type: pick(['android', 'iOS']),
-        ip: `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 4)}`,
-        locale: pick(['CA', 'VT', 'WY', 'NY', 'RU', 'PT', 'DE']),
+        device_type: PER_LOGIN ? pick(DEVICE_TYPES) : pick(own.devices),
+        ip: PER_LOGIN ? randomIp() : pick(own.ips),
+        locale: PER_LOGIN ? pick(LOCALES) : own.locale,
         device_id: `device-${user}`,
         timestamp: t / 1000,
         event_time: formatIsoUtc(t),
@@ -102,7 +128,7 @@ async function main(): Promise<void> {
     const groupId = env['INSIGHTS_GROUP_ID'];
     for (const t of [topics.processedLogins, topics.deadLetter, topics.loginInsights, topics.loginInsightsLate, `${groupId}-partials`]) testKafka.own(t);
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.processedLogins, numPartitions: Number(env['TOPIC_PARTITIONS']) }] });
-    say(`preloading ${round(EVENTS)} processed logins of ${round(USERS)} users over ${MINUTES} minutes of event time into ${topics.processedLogins}…`);
+    say(`preloading ${round(EVENTS)} processed logins of ${round(USERS)} users over ${MINUTES} minutes of event time (${PER_LOGIN ? 'an IP, device and locale per login' : '1–4 IPs, 1–3 devices and a locale per user'}) into ${topics.processedLogins}…`);
     const producer = await testKafka.producer({ createPartitioner: keyPartitioner });
     await preload(producer, topics.processedLogins);
 
