@@ -13,3 +13,5 @@ export { OutageWindow } from './outage-window';
 export type { OutageStep, OutageWindowOptions } from './outage-window';
 export { RECORD_BATCH_OVERHEAD_BYTES, recordBytes, singleRecordBatchBytes } from './record-size';
 export { readMaxMessageBytes } from './max-message-bytes';
+export { CONNECT_TIMEOUT_MS, reachKafka } from './reach-kafka';
+export type { ReachOptions } from './reach-kafka';

@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '@login-stream/config';
 import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
-import { compressionType, ensureTopics, pipelineTopicSpecs } from '@login-stream/kafka';
+import { compressionType, CONNECT_TIMEOUT_MS, ensureTopics, pipelineTopicSpecs, reachKafka } from '@login-stream/kafka';
 import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
 import { notReady, servicesReadiness, StageMetrics } from '@login-stream/telemetry';
@@ -20,7 +20,7 @@ const SUMMARY_FETCH_MAX_WAIT_MS = 250;
 export interface LoginProcessorOptions {
   readonly kafka: Kafka;
   readonly logger: Logger;
-  readonly pipeline: Pick<PipelineConfig, 'topics' | 'topicPartitions' | 'topicReplicationFactor' | 'outageTimeoutMs' | 'compression'>;
+  readonly pipeline: Pick<PipelineConfig, 'kafka' | 'topics' | 'topicPartitions' | 'topicReplicationFactor' | 'outageTimeoutMs' | 'compression'>;
   readonly config: ProcessorConfig;
   /** Called when the processor cannot go on; the caller exits non-zero. */
   readonly onFatal: (err: unknown) => void;
@@ -49,7 +49,7 @@ export class LoginProcessor {
   async start(): Promise<void> {
     const { kafka, logger, pipeline, config, onFatal, clock, metrics } = this.options;
     const { topics } = pipeline;
-    await this.admin.connect();
+    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers, timeoutMs: CONNECT_TIMEOUT_MS });
     const mine = new Set([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
     await ensureTopics(this.admin, pipelineTopicSpecs(pipeline).filter((spec) => mine.has(spec.name)), { logger });
     const partitions = await this.partitionCounts([topics.userLogin, topics.processedLogins, topics.userSummary]);

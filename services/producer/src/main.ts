@@ -1,7 +1,7 @@
 import { dropUnsetVariables, loadDotEnv, loadOpsConfig, loadPipelineConfig } from '@login-stream/config';
 import type { OpsConfig, PipelineConfig } from '@login-stream/config';
 import { LoginStreamError, isLoginStreamError } from '@login-stream/errors';
-import { compressionType, createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
+import { compressionType, CONNECT_TIMEOUT_MS, createKafka, pipelineTopicSpecs, trapShutdownSignals } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import type { TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
@@ -16,8 +16,6 @@ import { runIdentity } from './run/run-identity';
 import type { RunSummary } from './run/progress';
 
 const SERVICE = 'producer';
-/** An unreachable broker fails the start within this, rather than being retried forever. */
-const CONNECT_TIMEOUT_MS = 15_000;
 /** Flushing a few batches takes milliseconds; this only bounds a broker that went away. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 

@@ -1,35 +1,13 @@
-import { LoginStreamError } from '@login-stream/errors';
 import { ensureTopics } from '@login-stream/kafka';
-import type { TopicSpec } from '@login-stream/kafka';
+import type { ReachOptions, TopicSpec } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import type { Admin, CompressionTypes, Kafka, Producer } from 'kafkajs';
-import { keyPartitioner, readMaxMessageBytes } from '@login-stream/kafka';
+import { keyPartitioner, reachKafka, readMaxMessageBytes } from '@login-stream/kafka';
 import { ResumableRun } from './resumable-run';
 
-export interface ConnectOptions {
+/** `timeoutMs`: gives up on an unreachable broker after this long instead of retrying forever. */
+export interface ConnectOptions extends ReachOptions {
   readonly logger: Logger;
-  /** For the error message only. */
-  readonly brokers: readonly string[];
-  /** Gives up on an unreachable broker after this long instead of retrying forever. */
-  readonly timeoutMs: number;
-}
-
-async function reach<T>(what: Promise<T>, options: ConnectOptions): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no connection within ${options.timeoutMs} ms`)), options.timeoutMs);
-  });
-  try {
-    return await Promise.race([what, deadline]);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new LoginStreamError('BROKER_UNREACHABLE', `cannot reach Kafka at ${options.brokers.join(',')} (KAFKA_BROKERS): ${reason}`, {
-      cause: err,
-      details: { brokers: options.brokers },
-    });
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Makes sure the topic exists (the broker does not auto-create) and reads the most a record batch of it may weigh. */
@@ -44,7 +22,7 @@ async function prepareTopic(admin: Admin, topic: TopicSpec, options: ConnectOpti
  */
 export async function connectProducer(kafka: Kafka, topic: TopicSpec, options: ConnectOptions): Promise<{ producer: Producer; maxMessageBytes: number }> {
   const admin = kafka.admin();
-  await reach(admin.connect(), options);
+  await reachKafka(admin.connect(), options);
   let maxMessageBytes: number;
   try {
     maxMessageBytes = await prepareTopic(admin, topic, options);
@@ -52,7 +30,7 @@ export async function connectProducer(kafka: Kafka, topic: TopicSpec, options: C
     await admin.disconnect();
   }
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: keyPartitioner });
-  await reach(producer.connect(), options);
+  await reachKafka(producer.connect(), options);
   return { producer, maxMessageBytes };
 }
 
@@ -68,10 +46,10 @@ export async function connectResumableRun(
   options: ConnectOptions,
 ): Promise<{ run: ResumableRun; maxMessageBytes: number; close: () => Promise<void> }> {
   const admin: Admin = kafka.admin();
-  await reach(admin.connect(), options);
+  await reachKafka(admin.connect(), options);
   try {
     const maxMessageBytes = await prepareTopic(admin, topic, options);
-    const run = await reach(ResumableRun.open({ kafka, admin, logger: options.logger, runId, topic: topic.name, ...(compression !== undefined && { compression }) }), options);
+    const run = await reachKafka(ResumableRun.open({ kafka, admin, logger: options.logger, runId, topic: topic.name, ...(compression !== undefined && { compression }) }), options);
     return { run, maxMessageBytes, close: async () => void (await Promise.allSettled([run.close(), admin.disconnect()])) };
   } catch (err) {
     await admin.disconnect();
