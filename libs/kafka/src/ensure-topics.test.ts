@@ -50,6 +50,14 @@ describe('ensureTopics', () => {
     expect(calls).toEqual(['create', 'create', 'metadata', 'metadata']);
   });
 
+  it('when the create fails on a lost connection that kafkajs reports as non-retriable (retries exceeded), then it is transient by the pipeline\'s one rule and created again', async () => {
+    const refused = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
+    const exceeded = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, cause: refused });
+    const { admin, calls } = scriptedAdmin([exceeded]);
+    await expect(ensureTopics(admin, [SPEC], { logger, timeoutMs: 5_000 })).resolves.toBeUndefined();
+    expect(calls).toEqual(['create', 'create', 'metadata']);
+  });
+
   it('when the metadata of a just-created topic answers a retriable error, then it looks again instead of failing', async () => {
     const { admin, calls } = scriptedAdmin([true]);
     let first = true;

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { LoginStreamError } from '@login-stream/errors';
+import { classifyFailure, LoginStreamError } from '@login-stream/errors';
 import type { Logger } from '@login-stream/logger';
 import type { Admin } from 'kafkajs';
 
@@ -18,9 +18,9 @@ export interface EnsureTopicsOptions {
   readonly timeoutMs?: number;
 }
 
-/** A broker answer kafkajs marks worth retrying (not the leader, unknown topic yet, timeouts). */
-function isRetriable(err: unknown): err is Error {
-  return err instanceof Error && (err as { retriable?: unknown }).retriable === true;
+/** A failure worth looking again for (not the leader, unknown topic yet, a timeout), as the pipeline decides it everywhere. */
+function isTransient(err: unknown): err is Error {
+  return err instanceof Error && classifyFailure(err) === 'transient';
 }
 
 /** Why the topics are not ready yet (an error to throw when time is up), or undefined when they are. */
@@ -29,7 +29,7 @@ async function topicsNotReady(admin: Admin, specs: readonly TopicSpec[], logger:
   try {
     ({ topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) }));
   } catch (err) {
-    if (isRetriable(err)) return err;
+    if (isTransient(err)) return err;
     throw err;
   }
   for (const spec of specs) {
@@ -48,7 +48,7 @@ async function topicsNotReady(admin: Admin, specs: readonly TopicSpec[], logger:
   return undefined;
 }
 
-/** Creates the topics that do not exist; a retriable failure is returned, to try again. */
+/** Creates the topics that do not exist; a transient failure is returned, to try again. */
 async function createMissing(admin: Admin, specs: readonly TopicSpec[], timeoutMs: number, logger: Logger): Promise<Error | undefined> {
   try {
     const existing = new Set(await admin.listTopics());
@@ -67,7 +67,7 @@ async function createMissing(admin: Admin, specs: readonly TopicSpec[], timeoutM
     logger.info({ topics: missing.map((s) => s.name), created }, 'topics created');
     return undefined;
   } catch (err) {
-    if (isRetriable(err)) return err;
+    if (isTransient(err)) return err;
     throw err;
   }
 }
