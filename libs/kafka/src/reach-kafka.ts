@@ -6,7 +6,8 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 export interface ReachOptions {
   /** For the error message only. */
   readonly brokers: readonly string[];
-  readonly timeoutMs: number;
+  /** CONNECT_TIMEOUT_MS unless given. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -15,9 +16,10 @@ export interface ReachOptions {
  * wrong address says so, not kafkajs' "number of retries exceeded".
  */
 export async function reachKafka<T>(what: Promise<T>, options: ReachOptions): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no connection within ${options.timeoutMs} ms`)), options.timeoutMs);
+    timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     return await Promise.race([what, deadline]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GroupNames, PipelineConfig } from '@login-stream/config';
-import { CONNECT_TIMEOUT_MS, ensureTopics, pipelineTopicSpecs, reachKafka } from '@login-stream/kafka';
+import { ensureTopics, pipelineTopicSpecs, reachKafka } from '@login-stream/kafka';
 import type { Logger } from '@login-stream/logger';
 import { startReconciliationLoop } from '@login-stream/reconcile';
 import type { ReconciliationLoop } from '@login-stream/reconcile';
@@ -45,7 +45,7 @@ export class Dashboard {
     const { topics } = pipeline;
     const state = new DashboardState({ input: topics.userLogin, processed: topics.processedLogins, deadLetter: topics.deadLetter, summary: topics.userSummary, insights: topics.loginInsights, late: topics.loginInsightsLate });
     const assets = loadAssets();
-    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers, timeoutMs: CONNECT_TIMEOUT_MS });
+    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers });
     // Created as the services create them, so the page works before they first run.
     await ensureTopics(this.admin, pipelineTopicSpecs(pipeline), { logger });
     this.feed = await startTopicFeed({

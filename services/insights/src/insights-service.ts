@@ -2,7 +2,7 @@ import type { PipelineConfig } from '@login-stream/config';
 import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import type { CommittedBatch } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
-import { compressionType, CONNECT_TIMEOUT_MS, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, reachKafka, readMaxMessageBytes } from '@login-stream/kafka';
+import { compressionType, ensureTopics, PROCESSED_LOGIN_HEADROOM_BYTES, pipelineTopicSpecs, reachKafka, readMaxMessageBytes } from '@login-stream/kafka';
 import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
 import { notReady, servicesReadiness, StageMetrics } from '@login-stream/telemetry';
@@ -51,7 +51,7 @@ export class InsightsService {
   async start(): Promise<void> {
     const { kafka, logger, pipeline, config, onFatal, clock, metrics } = this.options;
     const { topics } = pipeline;
-    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers, timeoutMs: CONNECT_TIMEOUT_MS });
+    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers });
     const mine = new Set([topics.processedLogins, topics.deadLetter, topics.loginInsights, topics.loginInsightsLate]);
     await ensureTopics(this.admin, pipelineTopicSpecs(pipeline).filter((spec) => mine.has(spec.name)), { logger });
     // Late and straggler records carry a processed login whole: their topics must take what processed-logins takes.

@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '@login-stream/config';
 import { ExactlyOnceStage } from '@login-stream/exactly-once';
 import { LoginStreamError } from '@login-stream/errors';
-import { compressionType, CONNECT_TIMEOUT_MS, ensureTopics, pipelineTopicSpecs, reachKafka } from '@login-stream/kafka';
+import { compressionType, ensureTopics, pipelineTopicSpecs, reachKafka } from '@login-stream/kafka';
 import { logPeriodically } from '@login-stream/logger';
 import type { Logger } from '@login-stream/logger';
 import { notReady, servicesReadiness, StageMetrics } from '@login-stream/telemetry';
@@ -49,7 +49,7 @@ export class LoginProcessor {
   async start(): Promise<void> {
     const { kafka, logger, pipeline, config, onFatal, clock, metrics } = this.options;
     const { topics } = pipeline;
-    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers, timeoutMs: CONNECT_TIMEOUT_MS });
+    await reachKafka(this.admin.connect(), { brokers: pipeline.kafka.brokers });
     const mine = new Set([topics.userLogin, topics.processedLogins, topics.deadLetter, topics.userSummary]);
     await ensureTopics(this.admin, pipelineTopicSpecs(pipeline).filter((spec) => mine.has(spec.name)), { logger });
     const partitions = await this.partitionCounts([topics.userLogin, topics.processedLogins, topics.userSummary]);

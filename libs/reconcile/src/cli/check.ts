@@ -1,6 +1,6 @@
 import { loadDotEnv, loadGroupNames, loadPipelineConfig } from '@login-stream/config';
 import { isLoginStreamError } from '@login-stream/errors';
-import { CONNECT_TIMEOUT_MS, createKafka, reachKafka } from '@login-stream/kafka';
+import { createKafka, reachKafka } from '@login-stream/kafka';
 import { createLogger } from '@login-stream/logger';
 import { reconciliationReport } from '../format-report';
 import { reconcile } from '../reconcile';
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const logger = createLogger({ service: 'check', level: 'warn', destination: 2 });
   const kafka = createKafka(pipeline.kafka, logger);
   const admin = kafka.admin();
-  await reachKafka(admin.connect(), { brokers: pipeline.kafka.brokers, timeoutMs: CONNECT_TIMEOUT_MS });
+  await reachKafka(admin.connect(), { brokers: pipeline.kafka.brokers });
   const tty = process.stderr.isTTY;
   const read = new Map<string, ReadProgress>();
   let shownAt = 0;
