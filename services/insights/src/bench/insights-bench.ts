@@ -30,6 +30,7 @@ const SERVICE_DIR = path.resolve(__dirname, '../..');
 /** prom-client's process gauges whose peaks the bench prints next to the RSS. */
 const MEMORY_GAUGES = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'] as const;
 
+const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1048576).toFixed(0)} MB`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -142,10 +143,11 @@ async function main(): Promise<void> {
     // With BENCH_VERBOSE, every scrape's figures too: when in the run the peak comes.
     const timeline: string[] = [];
     const benchStart = performance.now();
+    const mark = (what: string) => timeline.push(`  ${((performance.now() - benchStart) / 1000).toFixed(0)} s${what}`);
     const keepPeaks = (i: number, samples: readonly MetricSample[]) => {
       for (const name of MEMORY_GAUGES) peaks[i]?.set(name, Math.max(peaks[i]?.get(name) ?? 0, sumOf(samples, name)));
-      const mb = (name: string) => (sumOf(samples, name) / 1048576).toFixed(0);
-      timeline.push(`  ${((performance.now() - benchStart) / 1000).toFixed(0)} s, instance ${i + 1}: rss ${mb('process_resident_memory_bytes')} MB, heap ${mb('nodejs_heap_size_used_bytes')}/${mb('nodejs_heap_size_total_bytes')} MB, off-heap ${mb('nodejs_external_memory_bytes')} MB`);
+      const of = (name: string) => mb(sumOf(samples, name));
+      mark(`, instance ${i + 1}: rss ${of('process_resident_memory_bytes')}, heap ${of('nodejs_heap_size_used_bytes')} of ${of('nodejs_heap_size_total_bytes')}, off-heap ${of('nodejs_external_memory_bytes')}`);
     };
     const scraper = setInterval(() => ports.forEach((port, i) => void scrapeMetrics(port).then((samples) => keepPeaks(i, samples), () => undefined)), 1_000);
     try {
@@ -158,8 +160,7 @@ async function main(): Promise<void> {
         { timeoutMs: 120_000, description: `${INSTANCES} insights instance(s) in both groups`, intervalMs: 20 },
       );
       const cpu = () => instances.reduce((s, i) => s + cpuSeconds(i.pid), 0);
-      const mark = (what: string) => timeline.push(`  ${((performance.now() - benchStart) / 1000).toFixed(0)} s: ${what}`);
-      mark('every instance in both groups: measuring');
+      mark(': every instance in both groups: measuring');
       const start = { events: await committed(admin, groupId, topics.processedLogins), at: performance.now(), cpu: cpu() };
       let end = start;
       await waitUntil(
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
         },
         { timeoutMs: 30 * 60_000, description: 'every input offset committed', intervalMs: 200 },
       );
-      mark('every input offset committed');
+      mark(': every input offset committed');
       const seconds = (end.at - start.at) / 1000;
       say(`throughput: ${round(end.events - start.events)} logins windowed in ${seconds.toFixed(2)} s → ${round((end.events - start.events) / seconds)} events/s (exactly-once, ${INSTANCES} instance(s), ${env['TOPIC_PARTITIONS']} partitions, 1m and 1h windows)`);
       // Steadier than the rate when the broker shares the cores: what the work itself costs.
@@ -199,7 +200,6 @@ async function main(): Promise<void> {
       await consumer.disconnect();
       say(`results: ${windows} windows; logins counted per size: ${[...counted].map(([s, n]) => `${s} ${round(n)}`).join(', ')} (the rest of ${round(EVENTS)} are late)`);
       say(`memory: peak RSS per instance ${instances.map((i) => `${peakRssMb(i.pid)?.toFixed(0) ?? '?'} MB`).join(', ')}`);
-      const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1048576).toFixed(0)} MB`;
       for (const [i, peak] of peaks.entries()) {
         say(`  instance ${i + 1}, highest of the 1 s scrapes: heap used ${mb(peak.get('nodejs_heap_size_used_bytes'))} of ${mb(peak.get('nodejs_heap_size_total_bytes'))} allocated, off-heap (Buffers) ${mb(peak.get('nodejs_external_memory_bytes'))}`);
       }
