@@ -4,7 +4,7 @@ export { envBoolean, envInt, envList, envTopic } from './env-types';
 export { COMPRESSION_CODECS, loadPipelineConfig } from './pipeline-config';
 export type { CompressionCodec, KafkaSettings, PipelineConfig, SaslSettings, TopicNames } from './pipeline-config';
 export { loadDotEnv } from './dotenv';
-export { stageEnv, stageSettingsFrom } from './stage-settings';
+export { fetchMaxBytesPerPartition, stageEnv, stageSettingsFrom } from './stage-settings';
 export type { StageSettings } from './stage-settings';
 export { DEFAULT_HTTP_PORTS, loadDashboardPort, loadOpsConfig } from './ops-config';
 export type { OpsConfig, OpsService } from './ops-config';

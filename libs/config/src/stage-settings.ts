@@ -5,14 +5,19 @@ import type { parseEnv } from './parse-env';
  * The variables of every service that runs exactly-once stages, one definition: spread into a
  * service's own shape for `parseEnv`, then read with `stageSettingsFrom`.
  */
+/**
+ * Input per partition per fetch, and so per transaction: larger batches spread its fixed cost,
+ * smaller ones hold fewer decoded records at once. Each service picks its default.
+ */
+export const fetchMaxBytesPerPartition = (defaultBytes: number) => envInt(1_024, 64 * 1024 * 1024).default(defaultBytes);
+
 export const stageEnv = {
   STATS_INTERVAL_MS: envInt(100).default(10_000),
   /** How long the group waits for a silent instance before giving its partitions away. */
   SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000),
   /** After this, the broker aborts the open transaction of an instance that died and was not replaced. */
   TRANSACTION_TIMEOUT_MS: envInt(1_000, 900_000).default(60_000),
-  /** Input per partition per fetch, and so per transaction: larger batches spread its fixed cost. */
-  FETCH_MAX_BYTES_PER_PARTITION: envInt(1_024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+  FETCH_MAX_BYTES_PER_PARTITION: fetchMaxBytesPerPartition(4 * 1024 * 1024),
   STATE_RESTORE_TIMEOUT_MS: envInt(1_000).default(120_000),
 };
 

@@ -11,6 +11,11 @@ describe('insights configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('when FETCH_MAX_BYTES_PER_PARTITION is unset, then insights fetches 512 KiB per partition, not the processor\'s 4 MiB; when set, then that', () => {
+    expect(loadInsightsConfig({}).maxBytesPerPartition).toBe(524_288);
+    expect(loadInsightsConfig({ FETCH_MAX_BYTES_PER_PARTITION: '4194304' }).maxBytesPerPartition).toBe(4_194_304);
+  });
+
   it('when window sizes are listed, then each is parsed, in order', () => {
     expect(loadInsightsConfig({ INSIGHTS_WINDOWS: '30s, 5m,2h' }).sizes.map((s) => s.ms)).toEqual([30_000, 300_000, 7_200_000]);
   });
@@ -21,6 +26,7 @@ describe('insights configuration', () => {
     ['INSIGHTS_GRACE_MS', '-1', 'INSIGHTS_GRACE_MS'],
     ['INSIGHTS_IDLE_MS', 'soon', 'INSIGHTS_IDLE_MS'],
     ['INSIGHTS_PARTIALS_TOPIC', 'no spaces', 'INSIGHTS_PARTIALS_TOPIC'],
+    ['FETCH_MAX_BYTES_PER_PARTITION', '512', 'FETCH_MAX_BYTES_PER_PARTITION'],
   ])('when %s is "%s", then loading fails with CONFIG_INVALID naming it', (name, value, message) => {
     let failure: unknown;
     try {

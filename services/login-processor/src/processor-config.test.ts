@@ -19,6 +19,7 @@ describe('processor configuration', () => {
     expect(config.groupId).toBe('login-processor');
     expect(config.summaryGroupId).toBe('login-processor-summary');
     expect(config.transactionalIdPrefix).toBe('login-processor');
+    expect(config.maxBytesPerPartition).toBe(4 * 1024 * 1024);
   });
 
   it('when the rules are set, then required fields, device types and minimum version follow them', () => {
