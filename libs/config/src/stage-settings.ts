@@ -2,15 +2,15 @@ import { envInt } from './env-types';
 import type { parseEnv } from './parse-env';
 
 /**
- * The variables of every service that runs exactly-once stages, one definition: spread into a
- * service's own shape for `parseEnv`, then read with `stageSettingsFrom`.
- */
-/**
  * Input per partition per fetch, and so per transaction: larger batches spread its fixed cost,
  * smaller ones hold fewer decoded records at once. Each service picks its default.
  */
 export const fetchMaxBytesPerPartition = (defaultBytes: number) => envInt(1_024, 64 * 1024 * 1024).default(defaultBytes);
 
+/**
+ * The variables of every service that runs exactly-once stages, one definition: spread into a
+ * service's own shape for `parseEnv`, then read with `stageSettingsFrom`.
+ */
 export const stageEnv = {
   STATS_INTERVAL_MS: envInt(100).default(10_000),
   /** How long the group waits for a silent instance before giving its partitions away. */
