@@ -147,6 +147,37 @@ describe('patched kafkajs', () => {
       const [record] = await roundTrip('0', 0, [{ key: null, value: 'x', headers: { 'quelle-größe': '1', 'ключ': '2' } }]);
       expect(Object.keys(record?.headers ?? {})).toEqual(['quelle-größe', 'ключ']);
     });
+
+    it('when headers are named like inherited members (toString, constructor), then they decode as own properties', async () => {
+      const [record] = await roundTrip('0', 0, [{ key: null, value: 'x', headers: { toString: '1', constructor: ['2', '3'] } }]);
+      expect(Object.entries(record?.headers ?? {}).map(([k, v]) => [k, [v].flat().map(String)])).toEqual([
+        ['toString', ['1']],
+        ['constructor', ['2', '3']],
+      ]);
+    });
+
+    it('when many records share some timestamps and header names, then each still gets its own timestamp and headers', async () => {
+      // Deltas that repeat, change and come back: a reused timestamp must be the same delta's.
+      const deltas = [0, 0, 5, 5, 5, 0, -3, -3, 7];
+      const records = await roundTrip(
+        '100',
+        1694479551000,
+        deltas.map((timestampDelta, i) => ({ offsetDelta: i, timestampDelta, key: null, value: String(i), headers: { 'login.source': `s:${i}`, [`only-${i % 2}`]: 'x' } })),
+      );
+      expect(records.map((r) => r.timestamp)).toEqual(deltas.map((d) => String(1694479551000 + d)));
+      expect(records.map((r) => [r.headers['login.source']?.toString(), Object.keys(r.headers)])).toEqual(deltas.map((_, i) => [`s:${i}`, ['login.source', `only-${i % 2}`]]));
+    });
+
+    it('when a batch has more distinct header names than are remembered, and names longer than remembered ones, then every name decodes exactly', async () => {
+      const names = [...Array.from({ length: 100 }, (_, i) => `name-${i}`), 'n'.repeat(65), `${'é'.repeat(40)}x`];
+      const records = await roundTrip(
+        '0',
+        0,
+        [0, 1].map((round) => ({ offsetDelta: round, timestampDelta: 0, key: null, value: 'x', headers: Object.fromEntries(names.map((n) => [n, `${round}`])) })),
+      );
+      for (const record of records) expect(Object.keys(record.headers)).toEqual(names);
+      expect(records.map((r) => r.headers['name-99']?.toString())).toEqual(['0', '1']);
+    });
   });
 
   describe('batching fetched records', () => {

@@ -51,27 +51,50 @@ interface Counts {
 }
 
 /**
- * A window's records of at most ~MAX_CHUNK_BYTES: `entries` (each an item list and its size)
- * spread over chunks, the counts on the first only, so that merging every chunk adds them once.
+ * A window's records of at most ~MAX_CHUNK_BYTES: entries (each a few items and its size in
+ * bytes) spread over chunks, the counts on the first only, so that merging every chunk adds them
+ * once. Entries are written item by item, with nothing allocated per entry: a window has one per
+ * user or IP.
  */
-function chunkRecords<C>(topic: string, kind: string, source: number, ref: WindowRef, entries: Iterable<readonly [ReadonlyArray<string | number>, number]>, chunk: (first: boolean, items: Array<string | number>) => C): Message[] {
-  const key = windowKey(ref);
-  const headers = { [KIND_HEADER]: kind, [SOURCE_HEADER]: String(source) };
-  const records: Message[] = [];
-  let items: Array<string | number> = [];
-  let bytes = 0;
-  const flush = () => {
-    records.push({ topic, key, value: JSON.stringify(chunk(records.length === 0, items)), headers, partition: 0 } as Message);
-    items = [];
-    bytes = 0;
-  };
-  for (const [entry, entryBytes] of entries) {
-    if (bytes > 0 && bytes + entryBytes > MAX_CHUNK_BYTES) flush();
-    for (const item of entry) items.push(item);
-    bytes += entryBytes;
+class WindowChunks<C> {
+  private readonly key: string;
+  private readonly headers: IHeaders;
+  private readonly records: Message[] = [];
+  private items: Array<string | number> = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly topic: string,
+    kind: string,
+    source: number,
+    ref: WindowRef,
+    private readonly chunk: (first: boolean, items: Array<string | number>) => C,
+  ) {
+    this.key = windowKey(ref);
+    this.headers = { [KIND_HEADER]: kind, [SOURCE_HEADER]: String(source) };
   }
-  flush();
-  return records;
+
+  /** Starts an entry of `bytes`, in a new chunk if it does not fit in this one; its items follow. */
+  entry(bytes: number): void {
+    if (this.bytes > 0 && this.bytes + bytes > MAX_CHUNK_BYTES) this.flush();
+    this.bytes += bytes;
+  }
+
+  item(item: string | number): void {
+    this.items.push(item);
+  }
+
+  /** Every chunk, at least one. */
+  done(): Message[] {
+    this.flush();
+    return this.records;
+  }
+
+  private flush(): void {
+    this.records.push({ topic: this.topic, key: this.key, value: JSON.stringify(this.chunk(this.records.length === 0, this.items)), headers: this.headers, partition: 0 } as Message);
+    this.items = [];
+    this.bytes = 0;
+  }
 }
 
 function countsOf(first: boolean, counts: { logins: number; deviceTypes: ReadonlyMap<string, number>; locales: ReadonlyMap<string, number> }): Counts {
@@ -88,16 +111,18 @@ interface PartialChunk {
 
 /** A window a partition released, as its partial: every user with its IPs. */
 export function partialRecords(topic: string, source: number, ref: WindowRef, partial: WindowPartial): Message[] {
-  function* entries(): Generator<readonly [ReadonlyArray<string | number>, number]> {
-    for (const [user, ips] of partial.users) {
-      const list = ipsOf(ips);
-      // UTF-16 units: a bound of MAX_CHUNK_BYTES of them is at most 3× that in UTF-8, still well under any limit.
-      let entryBytes = user.length + 8;
-      for (const ip of list) entryBytes += ip.length + 3;
-      yield [[user, list.length, ...list], entryBytes];
-    }
+  const chunks = new WindowChunks(topic, 'partial', source, ref, (first, users): PartialChunk => ({ ...countsOf(first, partial), users }));
+  for (const [user, ips] of partial.users) {
+    const list = ipsOf(ips);
+    // UTF-16 units: a bound of MAX_CHUNK_BYTES of them is at most 3× that in UTF-8, still well under any limit.
+    let entryBytes = user.length + 8;
+    for (const ip of list) entryBytes += ip.length + 3;
+    chunks.entry(entryBytes);
+    chunks.item(user);
+    chunks.item(list.length);
+    for (const ip of list) chunks.item(ip);
   }
-  return chunkRecords(topic, 'partial', source, ref, entries(), (first, users): PartialChunk => ({ ...countsOf(first, partial), users }));
+  return chunks.done();
 }
 
 interface SummaryChunk extends Counts {
@@ -110,10 +135,7 @@ interface SummaryChunk extends Counts {
 
 /** A window a partition's stream time closed, as its summary: counts, IP extremes, distinct IPs. */
 export function summaryRecords(topic: string, source: number, ref: WindowRef, summary: WindowSummary): Message[] {
-  function* entries(): Generator<readonly [ReadonlyArray<string>, number]> {
-    for (const ip of summary.ips) yield [[ip], ip.length + 3];
-  }
-  return chunkRecords(topic, 'summary', source, ref, entries(), (first, ips): SummaryChunk => ({
+  const chunks = new WindowChunks(topic, 'summary', source, ref, (first, ips): SummaryChunk => ({
     ...countsOf(first, summary),
     users: first ? summary.users : 0,
     multiple_ip_users: first ? summary.usersWithMultipleIps : 0,
@@ -121,6 +143,11 @@ export function summaryRecords(topic: string, source: number, ref: WindowRef, su
     max_ip_users: first ? summary.maxIpUsers : [],
     ips: ips as string[],
   }));
+  for (const ip of summary.ips) {
+    chunks.entry(ip.length + 3);
+    chunks.item(ip);
+  }
+  return chunks.done();
 }
 
 function mergePartialChunk(chunk: PartialChunk): (into: MergeTarget) => void {

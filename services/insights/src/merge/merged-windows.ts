@@ -1,5 +1,5 @@
 import type { WindowRef } from '../windows/partition-windows';
-import { addLogin, addSummary, emptyPartial, emptySummary, summarize } from '../windows/window-aggregate';
+import { addLogin, addPartialOf, emptyPartial, emptySummary } from '../windows/window-aggregate';
 import type { WindowLogin, WindowPartial, WindowSummary } from '../windows/window-aggregate';
 import type { MergeTarget } from './internal-records';
 import { closedBy } from './source-mark';
@@ -116,7 +116,7 @@ export class MergedWindows {
         this.open.delete(keyOf(window));
         this.emittedThrough = Math.max(this.emittedThrough, window.closesAtMs);
         // Users never span partitions, so the released partitions' users add to the summarized ones.
-        addSummary(window.summary, summarize(window.partial));
+        addPartialOf(window.summary, window.partial);
         emitted.push({ size: window.size, startMs: window.startMs, summary: window.summary });
       } else blocked = true;
     }

@@ -3,7 +3,7 @@ import { windowInsightsSchema } from '@login-stream/schema';
 import type { KafkaMessage } from 'kafkajs';
 import { partialRecords, readInternalRecord, summaryRecords } from '../merge/internal-records';
 import type { MergeTarget } from '../merge/internal-records';
-import { addLogin, addSummary, emptyPartial, emptySummary, ipsOf, summarize, windowInsights } from './window-aggregate';
+import { addLogin, addPartialOf, addSummary, emptyPartial, emptySummary, ipsOf, summarize, windowInsights } from './window-aggregate';
 import type { WindowLogin, WindowPartial } from './window-aggregate';
 
 const MINUTE = { label: '1m', ms: 60_000 };
@@ -142,6 +142,33 @@ describe('window aggregates', () => {
       // An IP seen on both partitions (1.1.1.1) counts once.
       expect(result.ips.distinct).toBe(new Set([...p0.users.values(), ...p1.users.values()].flatMap((ips) => ipsOf(ips))).size);
     }
+  });
+
+  it(`when the merge adds a released partition's partial to the summarized ones, then the window equals a brute-force count of all their logins (seed ${SEED})`, () => {
+    const random = seededRandom(SEED + 1);
+    for (let round = 0; round < 50; round++) {
+      const logins: WindowLogin[] = Array.from({ length: 1 + Math.floor(random() * 200) }, () => ({
+        userId: `user-${Math.floor(random() * 30)}`,
+        ...(random() < 0.9 && { deviceType: random() < 0.5 ? 'android' : 'iOS' }),
+        ...(random() < 0.8 && { locale: random() < 0.5 ? 'CA' : 'VT' }),
+        ...(random() < 0.85 && { ip: `10.0.0.${Math.floor(random() * 12)}` }),
+      }));
+      // Users 0–9 on the summarized partition, the rest on the released one; IPs shared by both.
+      const summarized = summarize(partialOf(logins.filter((l) => Number(l.userId.slice(5)) < 10)));
+      addPartialOf(summarized, partialOf(logins.filter((l) => Number(l.userId.slice(5)) >= 10)));
+      const { type: _t, window_size: _s, window_start: _ws, window_end: _we, window_start_ms: _wsm, window_end_ms: _wem, emitted_at: _e, ...counts } = windowInsights(MINUTE, START, summarized, EMITTED);
+      expect(counts).toEqual(bruteForce(logins));
+    }
+  });
+
+  it('when a user logs in again and again from more IPs than a short list holds, then each distinct IP counts once', () => {
+    // 1, 8 (a full list), 9 and 40 distinct IPs, every one of them three times, in turn.
+    const logins = [1, 8, 9, 40].flatMap((n) => Array.from({ length: n * 3 }, (_, i) => ({ userId: `u-${n}`, ip: `10.0.0.${i % n}` })));
+    const partial = partialOf(logins);
+    expect([1, 8, 9, 40].map((n) => ipsOf(partial.users.get(`u-${n}`) ?? null).sort())).toEqual([1, 8, 9, 40].map((n) => Array.from({ length: n }, (_, i) => `10.0.0.${i}`).sort()));
+    const { type: _t, window_size: _s, window_start: _ws, window_end: _we, window_start_ms: _wsm, window_end_ms: _wem, emitted_at: _e, ...counts } = windowInsights(MINUTE, START, summarize(partial), EMITTED);
+    expect(counts).toEqual(bruteForce(logins));
+    expect(counts.ips).toEqual({ distinct: 40, users_with_multiple_ips: 3, max_per_user: { ips: 40, user_ids: ['u-40'] } });
   });
 
   it(`when random logins are split by user over partitions and their summaries and partials merged, then the record equals a brute-force count of the logins (seed ${SEED})`, () => {

@@ -10,14 +10,21 @@ export interface WindowLogin {
   readonly ip?: string;
 }
 
-/** The distinct IPs of one user in a window: none, one (most users), or several. */
-export type UserIps = null | string | Set<string>;
+/**
+ * The distinct IPs of one user in a window: none, one (most users), a few in a list, or a Set
+ * once there are more than MAX_LISTED_IPS. A short list takes far less memory than a Set (a
+ * window whose users have 1 or 2 IPs went from 265 to 187 bytes per user); the Set keeps a user
+ * with thousands of IPs cheap to add to.
+ */
+export type UserIps = null | string | readonly string[] | Set<string>;
+
+/** The most distinct IPs a user's list holds before it becomes a Set. */
+const MAX_LISTED_IPS = 8;
 
 /**
  * A window's aggregate over part of its logins: one input partition's, or several merged.
  * Exact: every user and IP is kept, for exact distinct counts. One map entry per user holds its
- * IPs too, and a user with one IP keeps it as a plain string: that is most users, and a Set each
- * would double the memory of a window.
+ * IPs too (see UserIps): a plain string for a user with one IP, most users.
  */
 export interface WindowPartial {
   logins: number;
@@ -44,8 +51,10 @@ export function addUserIp(users: Map<string, UserIps>, userId: string, ip: strin
     if (ips === undefined) users.set(userId, null);
   } else if (ips === undefined || ips === null) users.set(userId, ip);
   else if (typeof ips === 'string') {
-    if (ips !== ip) users.set(userId, new Set([ips, ip]));
-  } else ips.add(ip);
+    if (ips !== ip) users.set(userId, [ips, ip]);
+  } else if (ips instanceof Set) ips.add(ip);
+  // A list grows by a copy: each user gains a new IP a few times at most, and the copy is exactly as long as it needs.
+  else if (!ips.includes(ip)) users.set(userId, ips.length < MAX_LISTED_IPS ? [...ips, ip] : new Set([...ips, ip]));
 }
 
 export function addLogin(partial: WindowPartial, login: WindowLogin): void {
@@ -94,19 +103,18 @@ function keepFirst(first: string[], user: string): void {
   if (first.length > MAX_LISTED_USERS) first.pop();
 }
 
-/** The summary of a partial; its count maps are shared, not copied. */
-export function summarize(partial: WindowPartial): WindowSummary {
+/** The summary of a partial; its count maps are shared, not copied, and its IPs go into `ips` (a new Set unless given). */
+export function summarize(partial: WindowPartial, ips = new Set<string>()): WindowSummary {
   let multiple = 0;
   let maxIps = 0;
   let maxUsers: string[] = [];
-  const ips = new Set<string>();
   for (const [user, userIps] of partial.users) {
     if (userIps === null) continue;
     let count = 1;
     if (typeof userIps === 'string') ips.add(userIps);
     else {
       for (const ip of userIps) ips.add(ip);
-      count = userIps.size;
+      count = userIps instanceof Set ? userIps.size : userIps.length;
       multiple++;
     }
     if (count > maxIps) {
@@ -151,6 +159,15 @@ export function addSummary(into: WindowSummary, from: SummaryParts): void {
   }
   if (from.maxIps === into.maxIps && from.maxIps > 0) for (const user of from.maxIpUsers) keepFirst(into.maxIpUsers, user);
   for (const ip of from.ips) into.ips.add(ip);
+}
+
+/**
+ * Adds a partial of other users' logins, as addSummary(into, summarize(partial)) would, with its
+ * IPs put straight into the summary's: no second Set of them (a window of the merge may hold
+ * hundreds of thousands of IPs).
+ */
+export function addPartialOf(into: WindowSummary, partial: WindowPartial): void {
+  addSummary(into, { ...summarize(partial, into.ips), ips: [] });
 }
 
 /** Every locale tied at the extreme count, sorted; null when the window has none. */
