@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_HTTP_PORTS } from '@login-stream/config';
+import { startScriptNodeFlags } from '@login-stream/kafka-testing';
 
 // .env.example lists every setting; docker-compose.yml must hand each one that applies in a
 // container to the services from .env, or say why not (set by compose itself, or not for there).
@@ -18,6 +19,17 @@ describe('the compose file and .env.example', () => {
     const set = new Set([...compose.matchAll(/^\s+([A-Z][A-Z0-9_]*): [^$\s]/gm)].map((m) => m[1]));
     expect(documented.length).toBeGreaterThan(30);
     expect(documented.filter((v) => !passed.has(v) && !NOT_FOR_COMPOSE.test(v) && !(SET_BY_COMPOSE.includes(v) && set.has(v)))).toEqual([]);
+  });
+
+  it("when a service runs in compose, then node runs it with its npm start's flags (heap sizing included)", () => {
+    const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    const commands = [...compose.matchAll(/^\s+command: (\[.*\])$/gm)].map((m) => JSON.parse(m[1]) as string[]).filter((c) => c[0] === 'node');
+    const services = commands.map((c) => /^services\/([^/]+)\/dist\/main\.js$/.exec(c.find((w) => w.endsWith('dist/main.js')) ?? '')?.[1]);
+    expect(services).toEqual(['producer', 'login-processor', 'insights', 'dashboard']);
+    for (const [i, command] of commands.entries()) {
+      const flags = command.slice(1, command.findIndex((w) => w.endsWith('dist/main.js')));
+      expect([services[i], flags]).toEqual([services[i], startScriptNodeFlags(path.join(ROOT, 'services', services[i] ?? ''))]);
+    }
   });
 
   it("when a service runs in compose, then its HTTP_PORT is the service's documented default, published as such unless moved", () => {
