@@ -51,6 +51,18 @@ const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPer
   messages: Array<{ key: string }>;
   partitioner: (args: { message: { key: string } }) => number;
 }) => Record<string, Array<{ key: string }>>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const createSendMessages = require('kafkajs/src/producer/sendMessages') as (options: Record<string, unknown>) => (args: Record<string, unknown>) => Promise<unknown>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const createRetry = require('kafkajs/src/retry') as (options: Record<string, unknown>) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { KafkaJSProtocolError } = require('kafkajs/src/errors') as { KafkaJSProtocolError: new (e: { message: string; type: string; retriable: boolean }) => Error };
+
+interface ProducedPartition {
+  partition: number;
+  firstSequence: number;
+  messages: Array<{ value: string }>;
+}
 
 describe('patched kafkajs', () => {
   it('when installed, then every patched file carries the patch', () => {
@@ -58,6 +70,7 @@ describe('patched kafkajs', () => {
       'src/protocol/recordBatch/record/v0/index.js',
       'src/protocol/encoder.js',
       'src/producer/groupMessagesPerPartition.js',
+      'src/producer/sendMessages.js',
       'src/protocol/requests/produce/v3/request.js',
       'src/consumer/filterAbortedMessages.js',
       'src/protocol/recordBatch/v0/decoder.js',
@@ -100,6 +113,51 @@ describe('patched kafkajs', () => {
       1: [{ key: '1' }, { key: '4' }, { key: '7' }],
       2: [{ key: '2' }, { key: '5' }, { key: '8' }],
     });
+  });
+
+  it('when a send is retried after the broker refused one partition, then every message goes again to the partition it had, under the same sequence numbers', async () => {
+    // One broker leads partitions 0–2. The first request is refused as a whole (one partition
+    // not led yet), the second accepted; a round-robin partitioner, as kafkajs' default is for
+    // messages without key, would give each message another partition on the retry.
+    const requests: ProducedPartition[][] = [];
+    const sequences = new Map<number, number>();
+    const broker = {
+      nodeId: 0,
+      produce: async ({ topicData }: { topicData: Array<{ partitions: ProducedPartition[] }> }) => {
+        requests.push(topicData.flatMap((t) => t.partitions.map((p) => ({ partition: p.partition, firstSequence: p.firstSequence, messages: [...p.messages] }))));
+        if (requests.length === 1) throw new KafkaJSProtocolError({ message: 'This server is not the leader for that topic-partition', type: 'NOT_LEADER_FOR_PARTITION', retriable: true });
+        return { topics: [] };
+      },
+    };
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
+    const cluster = {
+      refreshMetadataIfNecessary: async () => undefined,
+      refreshMetadata: async () => undefined,
+      addMultipleTargetTopics: async () => undefined,
+      isConnected: () => true,
+      findTopicPartitionMetadata: () => partitionMetadata,
+      findLeaderForPartitions: (_topic: string, partitions: string[]) => ({ 0: partitions.map(Number) }),
+      findBroker: async () => broker,
+    };
+    const eosManager = {
+      acquireBrokerLock: async () => undefined,
+      releaseBrokerLock: async () => undefined,
+      isTransactional: () => false,
+      getSequence: (_topic: string, partition: number) => sequences.get(partition) ?? 0,
+      updateSequence: (_topic: string, partition: number, n: number) => sequences.set(partition, (sequences.get(partition) ?? 0) + n),
+      getProducerId: () => 1,
+      getProducerEpoch: () => 0,
+      getTransactionalId: () => undefined,
+    };
+    let next = 0;
+    const roundRobin = () => next++ % 3;
+    const logger = { error: () => undefined, debug: () => undefined, warn: () => undefined, info: () => undefined };
+    const send = createSendMessages({ logger, cluster, partitioner: roundRobin, eosManager, retrier: createRetry({ retries: 2, initialRetryTime: 1, maxRetryTime: 5 }) });
+    await send({ acks: -1, timeout: 1000, topicMessages: [{ topic: 't', messages: Array.from({ length: 7 }, (_, i) => ({ key: null, value: `m${i}` })) }] });
+    expect(requests).toHaveLength(2);
+    const placement = (request: ProducedPartition[]) => request.map((p) => [p.partition, p.firstSequence, p.messages.map((m) => m.value)]).sort();
+    expect(placement(requests[1])).toEqual(placement(requests[0]));
+    expect([...sequences].sort()).toEqual([[0, 3], [1, 2], [2, 2]]);
   });
 
   describe('decoding fetched records', () => {
