@@ -3,7 +3,7 @@ import { windowInsightsSchema } from '@login-stream/schema';
 import type { KafkaMessage } from 'kafkajs';
 import { partialRecords, readInternalRecord, summaryRecords } from '../merge/internal-records';
 import type { MergeTarget } from '../merge/internal-records';
-import { addLogin, addPartialOf, addSummary, emptyPartial, emptySummary, ipsOf, summarize, windowInsights } from './window-aggregate';
+import { addLogin, addPartialOf, emptyPartial, emptySummary, ipsOf, summarize, windowInsights } from './window-aggregate';
 import type { WindowLogin, WindowPartial } from './window-aggregate';
 
 const MINUTE = { label: '1m', ms: 60_000 };
@@ -26,9 +26,8 @@ function mergeInto(into: MergeTarget, from: WindowPartial, as: 'summary' | 'part
 
 /** The summary of everything merged, as the merge takes it when it emits the window. */
 function total(merged: MergeTarget) {
-  const summary = summarize(merged.partial);
-  addSummary(summary, merged.summary);
-  return summary;
+  addPartialOf(merged.summary, merged.partial);
+  return merged.summary;
 }
 
 const emptyTarget = (): MergeTarget => ({ partial: emptyPartial(), summary: emptySummary() });
