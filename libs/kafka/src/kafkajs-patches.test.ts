@@ -54,6 +54,15 @@ const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPer
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const createSendMessages = require('kafkajs/src/producer/sendMessages') as (options: Record<string, unknown>) => (args: Record<string, unknown>) => Promise<unknown>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const createEosManager = require('kafkajs/src/producer/eosManager') as (options: Record<string, unknown>) => {
+  initProducerId(): Promise<void>;
+  beginTransaction(): void;
+  abort(): Promise<void>;
+  addPartitionsToTransaction(topicData: Array<{ topic: string; partitions: Array<{ partition: number }> }>): Promise<void>;
+  sendOffsets(args: { consumerGroupId: string; topics: unknown[] }): Promise<void>;
+  commit(): Promise<void>;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const createRetry = require('kafkajs/src/retry') as (options: Record<string, unknown>) => unknown;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { KafkaJSProtocolError } = require('kafkajs/src/errors') as { KafkaJSProtocolError: new (e: { message: string; type: string; retriable: boolean }) => Error };
@@ -71,6 +80,7 @@ describe('patched kafkajs', () => {
       'src/protocol/encoder.js',
       'src/producer/groupMessagesPerPartition.js',
       'src/producer/sendMessages.js',
+      'src/producer/eosManager/index.js',
       'src/protocol/requests/produce/v3/request.js',
       'src/consumer/filterAbortedMessages.js',
       'src/protocol/recordBatch/v0/decoder.js',
@@ -158,6 +168,62 @@ describe('patched kafkajs', () => {
     const placement = (request: ProducedPartition[]) => request.map((p) => [p.partition, p.firstSequence, p.messages.map((m) => m.value)]).sort();
     expect(placement(requests[1])).toEqual(placement(requests[0]));
     expect([...sequences].sort()).toEqual([[0, 3], [1, 2], [2, 2]]);
+  });
+
+  it('when a producer runs transactions, then it looks its coordinators up once, and again only after a request to one failed', async () => {
+    const requests: string[] = [];
+    let refuseNextOffsets = false;
+    const coordinator = {
+      nodeId: 7,
+      initProducerId: async () => {
+        requests.push('InitProducerId');
+        return { producerId: 1, producerEpoch: 0 };
+      },
+      addPartitionsToTxn: async () => void requests.push('AddPartitionsToTxn'),
+      addOffsetsToTxn: async () => {
+        requests.push('AddOffsetsToTxn');
+        if (refuseNextOffsets) {
+          refuseNextOffsets = false;
+          throw new KafkaJSProtocolError({ message: 'This is not the correct coordinator', type: 'NOT_COORDINATOR', retriable: true });
+        }
+      },
+      txnOffsetCommit: async () => void requests.push('TxnOffsetCommit'),
+      endTxn: async () => void requests.push('EndTxn'),
+    };
+    const cluster = {
+      retry: { retries: 0 },
+      refreshMetadataIfNecessary: async () => undefined,
+      findGroupCoordinator: async ({ coordinatorType }: { coordinatorType: number }) => {
+        requests.push(`FindCoordinator(${coordinatorType === 1 ? 'transaction' : 'group'})`);
+        return coordinator;
+      },
+      findBroker: async ({ nodeId }: { nodeId: number }) => {
+        if (nodeId !== 7) throw new Error(`no broker ${nodeId}`);
+        return coordinator;
+      },
+    };
+    const logger = { error: () => undefined, debug: () => undefined, warn: () => undefined, info: () => undefined };
+    const eos = createEosManager({ logger, cluster, transactional: true, transactionalId: 'tx-in-0' });
+    const transaction = async () => {
+      eos.beginTransaction();
+      await eos.addPartitionsToTransaction([{ topic: 'out', partitions: [{ partition: 0 }] }]);
+      await eos.sendOffsets({ consumerGroupId: 'group', topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '1' }] }] });
+      await eos.commit();
+    };
+    await eos.initProducerId();
+    await transaction();
+    await transaction();
+    expect(requests).toEqual([
+      'FindCoordinator(transaction)', 'InitProducerId',
+      'AddPartitionsToTxn', 'AddOffsetsToTxn', 'FindCoordinator(group)', 'TxnOffsetCommit', 'EndTxn',
+      'AddPartitionsToTxn', 'AddOffsetsToTxn', 'TxnOffsetCommit', 'EndTxn',
+    ]);
+
+    requests.length = 0;
+    refuseNextOffsets = true;
+    await expect(transaction()).rejects.toMatchObject({ type: 'NOT_COORDINATOR' });
+    await eos.abort();
+    expect(requests).toEqual(['AddPartitionsToTxn', 'AddOffsetsToTxn', 'FindCoordinator(transaction)', 'EndTxn']);
   });
 
   describe('decoding fetched records', () => {

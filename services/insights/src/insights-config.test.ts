@@ -11,8 +11,8 @@ describe('insights configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('when FETCH_MAX_BYTES_PER_PARTITION is unset, then insights fetches 512 KiB per partition, not the processor\'s 4 MiB; when set, then that', () => {
-    expect(loadInsightsConfig({}).maxBytesPerPartition).toBe(524_288);
+  it('when FETCH_MAX_BYTES_PER_PARTITION is unset, then insights fetches 1 MiB per partition, not the processor\'s 4 MiB; when set, then that', () => {
+    expect(loadInsightsConfig({}).maxBytesPerPartition).toBe(1_048_576);
     expect(loadInsightsConfig({ FETCH_MAX_BYTES_PER_PARTITION: '4194304' }).maxBytesPerPartition).toBe(4_194_304);
   });
 

@@ -25,9 +25,10 @@ const insightsEnv = {
   ...stageEnv,
   // Smaller than the processor's 4 MiB: every record of a fetch is decoded at once and lives until
   // the whole fetch is processed and committed, so big fetches outlive the young generation and
-  // fill the old one (and keep their Buffers) until a major GC. 512 KiB: ~80 MB less peak RSS
-  // at no measured cost in CPU per event (services/insights/README.md, Benchmark).
-  FETCH_MAX_BYTES_PER_PARTITION: fetchMaxBytesPerPartition(512 * 1024),
+  // fill the old one (and keep their Buffers) until a major GC. Larger than 512 KiB: every fetch
+  // costs each partition a transaction, and with half as many the broker and kafkajs leave more
+  // of the shared cores to windowing, at about the same peak RSS (services/insights/README.md, Benchmark).
+  FETCH_MAX_BYTES_PER_PARTITION: fetchMaxBytesPerPartition(1024 * 1024),
 };
 
 export interface InsightsConfig extends StageSettings {
